@@ -1,0 +1,87 @@
+/* detect.h -- the validator side of a detector: one file per detector family,
+ * joined by the table in registry.c.  A pattern (patterns/*.pat) finds a
+ * candidate shape with PCRE2; its validator decides whether the candidate is
+ * real, how sure we are, and how to render it masked. */
+#ifndef PII_DETECT_DETECT_H
+#define PII_DETECT_DETECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "piiscan.h"
+
+/* Longest candidate the normaliser keeps (bytes of `norm`).  Matches are
+ * capped at PII_MAX_MATCH bytes of UTF-8 by the scanner; normalised text is
+ * never longer than the UTF-8 it came from. */
+#define PII_NORM_MAX 512
+
+/* A candidate as the validator sees it.  Everything is built by the scanner
+ * (lib/scan) from the regex match; validators never see the surrounding
+ * text except through has_context(). */
+typedef struct pii_candidate {
+    const uint8_t *text;   /* the match, UTF-8 (decoded) bytes, not NUL-terminated */
+    size_t len;
+    /* `norm`: the match normalised to ASCII, NUL-terminated, one char per
+     * source character:
+     *   full-width digits U+FF10..FF19          -> '0'..'9'
+     *   dash family (U+2010..2015, U+2212, U+FF0D, U+30FC) -> '-'
+     *   mask symbols (U+25CF ●, U+25CB ○, U+FF0A ＊, U+00D7 ×) -> '*'
+     *   full-width letters/space                -> ASCII letter / ' '
+     *   other ASCII                              -> itself (x, X, # and * stay as written)
+     *   any other non-ASCII character           -> '~'
+     * norm_off[i] is the byte offset in `text` where norm char i starts
+     * (norm_off[norm_len] == len). */
+    const char *norm;
+    size_t norm_len;
+    const uint16_t *norm_off;
+    /* `digits`: only the digit and mask positions of norm, in order: '0'..'9'
+     * for digits, '*' for a mask character ('*', '#', 'x', 'X' in norm).
+     * digit_pos[i] is the index in norm of digits[i]. */
+    const char *digits;
+    size_t ndigits;
+    const uint16_t *digit_pos;
+    size_t nmask;          /* number of '*' in digits */
+    /* Policy knobs from piiscan_options. */
+    int rrn_policy;        /* PIISCAN_RRN_* */
+    /* 1 if a context keyword of this pattern is within its window around the
+     * match (computed lazily by the scanner; cheap to call twice).  Patterns
+     * without keywords always answer 0. */
+    int (*has_context)(const struct pii_candidate *c);
+    void *scan_state;      /* for has_context; validators don't touch it */
+} pii_candidate;
+
+/* The validator's answer.  On entry: accept = 1, validation = STRUCTURAL,
+ * confidence = the pattern's default confidence, masked = (nmask > 0). */
+typedef struct pii_verdict {
+    int accept;
+    piiscan_validation validation;
+    piiscan_confidence confidence;
+    int masked;
+} pii_verdict;
+
+typedef void (*pii_validate_fn)(const pii_candidate *c, pii_verdict *v);
+/* Writes the masked rendition of an accepted candidate into out (NUL-
+ * terminated, truncated to cap).  Must never copy a digit that the type's
+ * masking rule hides. */
+typedef void (*pii_display_fn)(const pii_candidate *c, char *out, size_t cap);
+
+typedef struct pii_detector {
+    const char *name;          /* validator name used in pattern files */
+    pii_validate_fn validate;
+    pii_display_fn display;
+} pii_detector;
+
+/* Looks a validator up by name ("kr_rrn", "card", "none", ...).  NULL if unknown. */
+const pii_detector *pii_detector_find(const char *name);
+/* Names of all validators, NULL-terminated (for error messages and docs). */
+const char *const *pii_detector_names(void);
+
+/* Shared display helper: copies norm to out, replacing digit number i (index
+ * into c->digits) by '*' unless keep[i] is non-zero; non-digit characters
+ * (separators, letters) are copied as they are in norm except '~' which is
+ * copied as '?'.  keep may be shorter than ndigits: keep_len gives its length,
+ * positions beyond it are masked. */
+void pii_display_digits(const pii_candidate *c, const uint8_t *keep, size_t keep_len, char *out,
+                        size_t cap);
+
+#endif
