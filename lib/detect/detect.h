@@ -84,4 +84,18 @@ const char *const *pii_detector_names(void);
 void pii_display_digits(const pii_candidate *c, const uint8_t *keep, size_t keep_len, char *out,
                         size_t cap);
 
+/* Storage for a candidate's normalised forms (lives in the scratch). */
+typedef struct pii_candidate_buf {
+    char norm[PII_NORM_MAX + 1];
+    uint16_t norm_off[PII_NORM_MAX + 1];
+    char digits[PII_NORM_MAX + 1];
+    uint16_t digit_pos[PII_NORM_MAX + 1];
+} pii_candidate_buf;
+
+/* Builds c from the match text[0..len) (len <= PII_NORM_MAX): fills norm,
+ * norm_off, digits, digit_pos, nmask as described above, using buf for
+ * storage.  Sets rrn_policy = PIISCAN_RRN_CONTEXT, has_context = a function
+ * that answers 0, scan_state = NULL; the scanner overrides those. */
+void pii_candidate_init(pii_candidate *c, pii_candidate_buf *buf, const uint8_t *text, size_t len);
+
 #endif
