@@ -1,4 +1,4 @@
-/* default_patterns.h -- the embedded default pattern set (patterns/*.pat),
+/* default_patterns.h -- the embedded default pattern set (the .pat files in patterns/),
  * generated into default_patterns.c by cmake/embed.cmake. */
 #ifndef PII_ENGINE_DEFAULT_PATTERNS_H
 #define PII_ENGINE_DEFAULT_PATTERNS_H

@@ -1,0 +1,222 @@
+/* engine.c -- compiles the enabled types of a pattern set into an immutable
+ * engine: PCRE2 code (JIT where available) for each regex and its context
+ * keywords, the validator, and the prefilter thresholds. */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "patternset.h"
+
+static void pattern_free(pii_engine_pattern *p)
+{
+    free(p->id);
+    free(p->name);
+    pcre2_code_free(p->re);
+    pcre2_code_free(p->ctx_re);
+}
+
+PIISCAN_API void piiscan_engine_free(piiscan_engine *engine)
+{
+    if (!engine || engine->magic != PII_ENGINE_MAGIC)
+        return;
+    for (size_t i = 0; i < engine->n; i++)
+        pattern_free(&engine->p[i]);
+    free(engine->p);
+    engine->magic = 0;
+    free(engine);
+}
+
+/* Builds "(?:kw1|kw2|...)" from a comma-separated list, escaping every ASCII
+ * punctuation character; caseless matching (byte mode: ASCII only) is set at
+ * compile time.  Returns NULL if the list has no keyword (*empty = 1) or on
+ * allocation failure. */
+static char *keywords_regex(const char *list, int *empty)
+{
+    size_t n = strlen(list);
+    char *out = malloc(2 * n + 8);
+    if (!out)
+        return NULL;
+    size_t len = 0, count = 0;
+    memcpy(out, "(?:", 3);
+    len = 3;
+    const char *p = list;
+    while (*p) {
+        while (*p == ',' || *p == ' ' || *p == '\t')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > p && (t[-1] == ' ' || t[-1] == '\t'))
+            t--;
+        if (t > p) {
+            if (count++)
+                out[len++] = '|';
+            for (const char *c = p; c < t; c++) {
+                unsigned char u = (unsigned char)*c;
+                if (u < 0x80 && !((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') ||
+                                  (u >= 'A' && u <= 'Z') || u == ' '))
+                    out[len++] = '\\';
+                out[len++] = *c;
+            }
+        }
+        p = e;
+    }
+    out[len++] = ')';
+    out[len] = 0;
+    *empty = count == 0;
+    if (*empty) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static pcre2_code *compile_jit(const char *pattern, uint32_t extra, piiscan_error **error,
+                               const pii_pattern_def *d, const char *what)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PII_PCRE2_COMPILE_FLAGS | extra, &ec, &eo, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(ec, msg, sizeof msg);
+        if (error)
+            *error = pii_error_new(d->source, d->line, d->id, "[%s] %s: PCRE2 error at offset %zu: %s",
+                                   d->id, what, (size_t)eo, (const char *)msg);
+        return NULL;
+    }
+    /* JIT is an optimisation: when it is unavailable (no JIT support, W^X
+     * policy) the interpreter gives the same results, only slower. */
+    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
+                                                  piiscan_engine **out, piiscan_error **error)
+{
+    if (error)
+        *error = NULL;
+    if (!set || set->magic != PII_PATTERNS_MAGIC || !out)
+        return PIISCAN_E_INVALID;
+    *out = NULL;
+    size_t enabled = 0;
+    for (size_t i = 0; i < set->n; i++)
+        enabled += set->v[i].enabled != 0;
+    if (enabled == 0) {
+        if (error)
+            *error = pii_error_new(NULL, 0, NULL, "no type is enabled");
+        return PIISCAN_E_PATTERN;
+    }
+    piiscan_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return PIISCAN_E_NOMEM;
+    e->magic = PII_ENGINE_MAGIC;
+    e->p = calloc(enabled, sizeof *e->p);
+    if (!e->p) {
+        free(e);
+        return PIISCAN_E_NOMEM;
+    }
+    piiscan_status st = PIISCAN_OK;
+    for (size_t i = 0; i < set->n && st == PIISCAN_OK; i++) {
+        const pii_pattern_def *d = &set->v[i];
+        if (!d->enabled)
+            continue;
+        pii_engine_pattern *p = &e->p[e->n++];
+        p->id = strdup(d->id);
+        p->name = strdup(d->name ? d->name : d->id);
+        p->det = pii_detector_find(d->validator ? d->validator : "none");
+        p->trigger = d->trigger;
+        p->trigger_digits = d->trigger_digits;
+        p->ctx_before = d->ctx_before;
+        p->ctx_after = d->ctx_after;
+        p->ctx_required = d->ctx_required;
+        p->confidence = d->confidence;
+        if (!p->id || !p->name) {
+            st = PIISCAN_E_NOMEM;
+            break;
+        }
+        if (!p->det) {
+            if (error)
+                *error = pii_error_new(d->source, d->line, d->id, "[%s] unknown validator", d->id);
+            st = PIISCAN_E_PATTERN;
+            break;
+        }
+        const char *bad = NULL;
+        char *ex = pii_regex_expand(d->regex, &bad);
+        if (!ex) {
+            st = bad ? PIISCAN_E_PATTERN : PIISCAN_E_NOMEM;
+            if (bad && error)
+                *error = pii_error_new(d->source, d->line, d->id, "[%s] unknown macro", d->id);
+            break;
+        }
+        p->re = compile_jit(ex, 0, error, d, "regex");
+        free(ex);
+        if (!p->re) {
+            st = PIISCAN_E_PATTERN;
+            break;
+        }
+        if (d->context) {
+            int empty = 0;
+            char *kw = keywords_regex(d->context, &empty);
+            if (!kw && !empty) {
+                st = PIISCAN_E_NOMEM;
+                break;
+            }
+            if (kw) {
+                p->ctx_re = compile_jit(kw, PCRE2_CASELESS, error, d, "context");
+                free(kw);
+                if (!p->ctx_re) {
+                    st = PIISCAN_E_PATTERN;
+                    break;
+                }
+            }
+        }
+        if (p->trigger == PII_TRIGGER_DIGITS) {
+            if (e->min_digits == 0 || p->trigger_digits < e->min_digits)
+                e->min_digits = p->trigger_digits;
+            if (p->trigger_digits > e->sat_digits)
+                e->sat_digits = p->trigger_digits;
+        } else if (p->trigger == PII_TRIGGER_AT) {
+            e->has_at = 1;
+        } else {
+            e->has_always = 1;
+        }
+        if (p->ctx_before > e->max_ctx_before)
+            e->max_ctx_before = p->ctx_before;
+        if (p->ctx_after > e->max_ctx_after)
+            e->max_ctx_after = p->ctx_after;
+    }
+    if (st != PIISCAN_OK) {
+        piiscan_engine_free(e);
+        return st;
+    }
+    *out = e;
+    return PIISCAN_OK;
+}
+
+PIISCAN_API piiscan_status piiscan_engine_compile_default(piiscan_engine **out)
+{
+    if (!out)
+        return PIISCAN_E_INVALID;
+    piiscan_patterns *set = NULL;
+    piiscan_status st = piiscan_patterns_new_default(&set);
+    if (st == PIISCAN_OK)
+        st = piiscan_engine_compile(set, out, NULL);
+    piiscan_patterns_free(set);
+    return st;
+}
+
+PIISCAN_API size_t piiscan_engine_type_count(const piiscan_engine *engine)
+{
+    return (engine && engine->magic == PII_ENGINE_MAGIC) ? engine->n : 0;
+}
+
+PIISCAN_API const char *piiscan_engine_type_id(const piiscan_engine *engine, size_t i)
+{
+    if (!engine || engine->magic != PII_ENGINE_MAGIC || i >= engine->n)
+        return NULL;
+    return engine->p[i].id;
+}

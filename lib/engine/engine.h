@@ -1,0 +1,52 @@
+/* engine.h -- piiscan_engine: the compiled, immutable pattern set.  It knows
+ * nothing about files or streams; lib/scan does the scanning. */
+#ifndef PII_ENGINE_ENGINE_H
+#define PII_ENGINE_ENGINE_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdint.h>
+
+#include "detect/detect.h"
+#include "piiscan.h"
+
+/* Byte mode (never UTF: the scanner matches bytes and must not choke on
+ * invalid UTF-8); ^ and $ at line boundaries; offset limits let a search stop
+ * at the end of a candidate window instead of the end of the subject. */
+#define PII_PCRE2_COMPILE_FLAGS (PCRE2_MULTILINE | PCRE2_USE_OFFSET_LIMIT | PCRE2_NEVER_UTF)
+
+/* Longest lookbehind a pattern may use, in bytes; the stream keeps at least
+ * this much text before every search start. */
+#define PII_MAX_LOOKBEHIND 32
+/* Longest match, in bytes of UTF-8.  A match that would run past a window's
+ * subject end (window end + PII_MAX_MATCH) is dropped, so the result does not
+ * depend on chunking.  13 full-width digits plus dashes take 45 bytes; an
+ * e-mail address at most 254. */
+#define PII_MAX_MATCH 256
+
+typedef struct pii_engine_pattern {
+    char *id;
+    char *name;
+    pcre2_code *re;
+    pcre2_code *ctx_re;   /* keywords as one caseless alternation; NULL if none */
+    const pii_detector *det;
+    int trigger;          /* enum pii_trigger */
+    unsigned trigger_digits;
+    unsigned ctx_before, ctx_after;
+    int ctx_required;
+    int confidence;
+} pii_engine_pattern;
+
+#define PII_ENGINE_MAGIC 0x454e474eu /* "ENGN" */
+
+struct piiscan_engine {
+    uint32_t magic;
+    pii_engine_pattern *p;
+    size_t n;
+    unsigned min_digits; /* smallest trigger among digit-triggered patterns, 0 if none */
+    unsigned sat_digits; /* largest: a cluster with this many satisfies every pattern */
+    int has_at, has_always;
+    unsigned max_ctx_before, max_ctx_after;
+};
+
+#endif

@@ -1,0 +1,202 @@
+/* prefilter.c -- see prefilter.h.  Outside a cluster the loop skips 16 bytes
+ * at a time (SSE2) to the next byte that can start one; inside a cluster it
+ * walks character by character. */
+#include "prefilter.h"
+
+#include <stdlib.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_digits, int want_at)
+{
+    memset(pf, 0, sizeof *pf);
+    pf->min_digits = min_digits;
+    pf->sat_digits = sat_digits < min_digits ? min_digits : sat_digits;
+    pf->want_at = want_at;
+}
+
+static uint64_t sub_sat(uint64_t a, uint64_t b)
+{
+    return a > b ? a - b : 0;
+}
+
+static int push(pii_winvec *out, uint64_t ws, uint64_t we, uint32_t count, uint8_t at)
+{
+    if (we <= ws)
+        return 0;
+    if (out->n == out->cap) {
+        size_t ncap = out->cap ? out->cap * 2 : 64;
+        pii_window *nv = realloc(out->v, ncap * sizeof *nv);
+        if (!nv)
+            return -1;
+        out->v = nv;
+        out->cap = ncap;
+    }
+    out->v[out->n++] = (pii_window){ws, we, count, at};
+    return 0;
+}
+
+static int close_cluster(pii_prefilter *pf, pii_winvec *out)
+{
+    int r = 0;
+    if (pf->count >= pf->min_digits)
+        r = push(out, pf->cl_ws, pf->cl_last_end, pf->count, 0);
+    pf->open = 0;
+    pf->count = 0;
+    pf->gap = 0;
+    return r;
+}
+
+/* Character classes. */
+enum { C_OTHER, C_DIGIT, C_MASK, C_XMASK, C_AT, C_NEWLINE };
+
+/* Classifies the character at p (n bytes available).  *clen receives its
+ * length; returns -1 if more bytes are needed to tell.  A lead byte whose
+ * continuation bytes are not 0x80..0xBF counts as a one-byte character, so
+ * a digit after a stray high byte is never swallowed. */
+static int classify(const uint8_t *p, size_t n, int eof, size_t *clen)
+{
+    uint8_t b = p[0];
+    *clen = 1;
+    if (b < 0x80) {
+        if (b >= '0' && b <= '9')
+            return C_DIGIT;
+        switch (b) {
+        case '*':
+        case '#':
+            return C_MASK;
+        case 'x':
+        case 'X':
+            return C_XMASK;
+        case '@':
+            return C_AT;
+        case '\n':
+        case '\r':
+            return C_NEWLINE;
+        default:
+            return C_OTHER;
+        }
+    }
+    size_t want = b >= 0xF0 && b <= 0xF7 ? 4 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 1;
+    if (want == 1)
+        return C_OTHER;
+    for (size_t i = 1; i < want; i++) {
+        if (i >= n)
+            return eof ? C_OTHER : -1;
+        if ((p[i] & 0xC0) != 0x80)
+            return C_OTHER; /* invalid: one byte */
+    }
+    *clen = want;
+    if (b == 0xEF && p[1] == 0xBC) {
+        if (p[2] >= 0x90 && p[2] <= 0x99)
+            return C_DIGIT; /* ０..９ */
+        if (p[2] == 0x8A)
+            return C_MASK; /* ＊ */
+    } else if (b == 0xE2 && p[1] == 0x97 && (p[2] == 0x8F || p[2] == 0x8B)) {
+        return C_MASK; /* ● ○ */
+    } else if (b == 0xC3 && p[1] == 0x97) {
+        return C_MASK; /* × */
+    }
+    return C_OTHER;
+}
+
+/* Index of the first byte in p[0..n) that can start a cluster or is an '@'
+ * (when wanted), or n. */
+static size_t skip_boring(const uint8_t *p, size_t n, int want_at)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8(9);
+    const __m128i star = _mm_set1_epi8('*'), hash = _mm_set1_epi8('#');
+    const __m128i e2 = _mm_set1_epi8((char)0xE2), ef = _mm_set1_epi8((char)0xEF);
+    const __m128i c3 = _mm_set1_epi8((char)0xC3);
+    const __m128i at = _mm_set1_epi8(want_at ? '@' : '0');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i t = _mm_sub_epi8(v, c0);
+        __m128i dig = _mm_cmpeq_epi8(_mm_min_epu8(t, c9), t);
+        __m128i m = _mm_or_si128(dig, _mm_or_si128(_mm_cmpeq_epi8(v, star), _mm_cmpeq_epi8(v, hash)));
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, ef)));
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, c3), _mm_cmpeq_epi8(v, at)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(m);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    for (; i < n; i++) {
+        uint8_t b = p[i];
+        if ((b >= '0' && b <= '9') || b == '*' || b == '#' || b == 0xE2 || b == 0xEF || b == 0xC3 ||
+            (want_at && b == '@'))
+            return i;
+    }
+    return n;
+}
+
+int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, size_t len, int eof,
+                      pii_winvec *out)
+{
+    const int digits_on = pf->min_digits > 0;
+    size_t i = (size_t)(pf->pos - base);
+    while (i < len) {
+        if (!pf->open) {
+            i += skip_boring(text + i, len - i, pf->want_at);
+            if (i >= len)
+                break;
+        }
+        size_t clen;
+        int c = classify(text + i, len - i, eof, &clen);
+        if (c < 0)
+            break; /* wait for the rest of the character */
+        uint64_t at_pos = base + i;
+        if (c == C_AT && pf->want_at &&
+            push(out, sub_sat(at_pos, PII_AT_BACK), at_pos, 0, 1) != 0)
+            return -1;
+        if (c == C_XMASK)
+            c = pf->open ? C_MASK : C_OTHER; /* x/X only mask inside a run: "x" is a letter */
+        if (c == C_DIGIT || c == C_MASK) {
+            if (digits_on) {
+                if (!pf->open) {
+                    pf->open = 1;
+                    pf->cl_ws = sub_sat(at_pos, PII_WINDOW_PRE);
+                    pf->count = 0;
+                }
+                pf->count++;
+                pf->gap = 0;
+                pf->cl_last_end = at_pos + clen;
+            }
+        } else if (pf->open) {
+            if (c == C_NEWLINE || ++pf->gap > PII_CLUSTER_GAP) {
+                if (close_cluster(pf, out) != 0)
+                    return -1;
+            }
+        }
+        i += clen;
+    }
+    pf->pos = base + i;
+    if (pf->open && eof && i >= len) {
+        if (close_cluster(pf, out) != 0)
+            return -1;
+    } else if (pf->open && pf->count >= pf->sat_digits && pf->cl_last_end > pf->cl_ws) {
+        /* A long run that already satisfies every pattern: hand over what we
+         * have so far, so memory stays bounded on a megabyte of digits.
+         * Pieces are contiguous, so their union (all the scanner looks at)
+         * does not depend on where the chunks ended. */
+        if (push(out, pf->cl_ws, pf->cl_last_end, pf->count, 0) != 0)
+            return -1;
+        pf->cl_ws = pf->cl_last_end;
+    }
+    return 0;
+}
+
+uint64_t pii_prefilter_horizon(const pii_prefilter *pf)
+{
+    uint64_t h = pf->open ? pf->cl_ws : sub_sat(pf->pos, PII_WINDOW_PRE);
+    if (pf->want_at) {
+        uint64_t a = sub_sat(pf->pos, PII_AT_BACK);
+        if (a < h)
+            h = a;
+    }
+    return h;
+}

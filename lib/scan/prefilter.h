@@ -1,0 +1,64 @@
+/* prefilter.h -- one pass over the decoded text that finds candidate regions,
+ * so PCRE2 and the validators only see the few bytes that can hold a value.
+ *
+ * A *cluster* is a run of digits and mask characters (ASCII or full-width
+ * digits, * # ● ○ ＊ ×, and x/X inside a run) in which consecutive members
+ * are separated by at most PII_CLUSTER_GAP other characters on one line.
+ * A cluster with at least the smallest `digits N` trigger of the engine
+ * becomes a window; every '@' becomes a window for `at` patterns.
+ *
+ * Contract (ripgrep's "may report false positives, never false negatives"):
+ * a value a digit-triggered pattern can match lies inside one cluster whose
+ * count is at least that pattern's N, so the window covers its start. */
+#ifndef PII_SCAN_PREFILTER_H
+#define PII_SCAN_PREFILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Non-member characters allowed between two cluster members: "12-34" (1),
+ * "(02) 123" (2), "M123A4567" (1). */
+#define PII_CLUSTER_GAP 2
+/* Bytes before a cluster where a match may start: a passport letter, "+82 ",
+ * or an old licence's region name ("경기북부 " is 13 bytes). */
+#define PII_WINDOW_PRE 32
+/* Bytes before an '@' where an e-mail address may start (local part <= 64). */
+#define PII_AT_BACK 64
+
+/* A candidate window: matches may start in [ws, we). */
+typedef struct pii_window {
+    uint64_t ws, we;
+    uint32_t count; /* digits + mask characters of the cluster (0 for '@') */
+    uint8_t at;     /* 1: an '@' window */
+} pii_window;
+
+typedef struct pii_winvec {
+    pii_window *v;
+    size_t n, cap;
+} pii_winvec;
+
+typedef struct pii_prefilter {
+    uint64_t pos;        /* absolute text position of the next byte to examine */
+    int open;            /* a cluster is open */
+    uint64_t cl_ws;      /* start of the open cluster's (next) window piece */
+    uint64_t cl_last_end;/* end of its last member */
+    unsigned count;      /* its members */
+    unsigned gap;        /* non-member characters since the last member */
+    unsigned min_digits; /* 0: no digit-triggered pattern */
+    unsigned sat_digits;
+    int want_at;
+} pii_prefilter;
+
+void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_digits, int want_at);
+
+/* Examines text (text[0] is absolute position base) from pf->pos to base+len.
+ * Without eof it stops before a character that may be incomplete; with eof it
+ * also closes the open cluster.  Windows are appended to out.  Returns 0, or
+ * -1 on allocation failure. */
+int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, size_t len, int eof,
+                      pii_winvec *out);
+
+/* Every window emitted from now on has ws >= this. */
+uint64_t pii_prefilter_horizon(const pii_prefilter *pf);
+
+#endif

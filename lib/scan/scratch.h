@@ -1,0 +1,22 @@
+/* scratch.h -- piiscan_scratch: per-thread working memory.  PCRE2 match data
+ * and match context (which carries the per-search offset limit) must not be
+ * shared between threads; neither may the candidate buffers. */
+#ifndef PII_SCAN_SCRATCH_H
+#define PII_SCAN_SCRATCH_H
+
+#include "engine.h"
+
+#define PII_SCRATCH_MAGIC 0x53435254u /* "SCRT" */
+
+struct piiscan_scratch {
+    uint32_t magic;
+    const piiscan_engine *engine;
+    int in_use;
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit_stack;
+    pii_candidate_buf cbuf;
+    struct piiscan_stream *whole; /* reused by piiscan_scan() */
+};
+
+#endif

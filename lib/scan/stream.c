@@ -1,0 +1,702 @@
+/* stream.c -- the streaming scanner; see stream.h for the invariants. */
+#include "stream.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "patternset.h"
+#include "scratch.h"
+
+/* ---- text buffer ------------------------------------------------------------- */
+
+static int ensure_cap(struct piiscan_stream *s, size_t need)
+{
+    if (need <= s->cap)
+        return 0;
+    size_t ncap = s->cap ? s->cap : 1 << 16;
+    while (ncap < need)
+        ncap *= 2;
+    uint8_t *nt = realloc(s->text, ncap);
+    if (!nt)
+        return -1;
+    s->text = nt;
+    s->cap = ncap;
+    if (s->map) {
+        uint64_t *nm = realloc(s->map, ncap * sizeof *nm);
+        if (!nm)
+            return -1;
+        s->map = nm;
+        s->map_cap = ncap;
+    }
+    return 0;
+}
+
+static uint64_t src_of(const struct piiscan_stream *s, uint64_t t)
+{
+    if (t < s->ident_end)
+        return t;
+    if (t - s->base < s->len)
+        return s->map[t - s->base];
+    return s->src_total; /* end of text: only reached at end of input */
+}
+
+/* Decodes n source bytes (eof: flush) and appends them to the text. */
+static piiscan_status decode_append(struct piiscan_stream *s, const uint8_t *src, size_t n, int eof)
+{
+    if (ensure_cap(s, s->len + 3 * n + 16) != 0)
+        return PIISCAN_E_NOMEM;
+    if (!s->map && s->dec.mode != PII_DEC_UTF8 && s->dec.mode != PII_DEC_UTF8_AUTO) {
+        s->map = malloc(s->cap * sizeof *s->map);
+        if (!s->map)
+            return PIISCAN_E_NOMEM;
+        s->map_cap = s->cap;
+    }
+    /* UTF8_AUTO may switch to CP949 in this call; give it a map to write. */
+    if (!s->map && s->dec.mode == PII_DEC_UTF8_AUTO && !s->dec.locked_utf8) {
+        s->map = malloc(s->cap * sizeof *s->map);
+        if (!s->map)
+            return PIISCAN_E_NOMEM;
+        s->map_cap = s->cap;
+    }
+    size_t out_len = 0, ident_len = 0;
+    size_t used = pii_decoder_feed(&s->dec, src, n, eof, s->text + s->len,
+                                   s->map ? s->map + s->len : NULL, s->cap - s->len, &out_len,
+                                   &ident_len);
+    if (used != n)
+        return PIISCAN_E_INTERNAL; /* cap >= 3n+16 guarantees full consumption */
+    if (ident_len < out_len && s->ident_end == UINT64_MAX)
+        s->ident_end = s->base + s->len + ident_len;
+    s->len += out_len;
+    s->src_total += n;
+    return PIISCAN_OK;
+}
+
+/* ---- context ------------------------------------------------------------------ */
+
+typedef struct ctx_state {
+    struct piiscan_stream *s;
+    piiscan_scratch *scratch;
+    const pii_engine_pattern *p;
+    uint64_t ms, me;
+    int cached; /* -1 unknown */
+} ctx_state;
+
+static int has_context(const pii_candidate *c)
+{
+    ctx_state *cs = c->scan_state;
+    if (!cs)
+        return 0;
+    if (cs->cached >= 0)
+        return cs->cached;
+    cs->cached = 0;
+    const pii_engine_pattern *p = cs->p;
+    if (!p->ctx_re)
+        return 0;
+    struct piiscan_stream *s = cs->s;
+    uint64_t lo = cs->ms > p->ctx_before ? cs->ms - p->ctx_before : 0;
+    uint64_t hi = cs->me + p->ctx_after;
+    if (lo < s->base)
+        lo = s->base; /* cannot happen: PII_LOOKBACK covers the window */
+    if (hi > s->base + s->len)
+        hi = s->base + s->len;
+    int rc = pcre2_match(p->ctx_re, s->text + (lo - s->base), (PCRE2_SIZE)(hi - lo), 0, 0,
+                         cs->scratch->md, NULL);
+    cs->cached = rc >= 0;
+    return cs->cached;
+}
+
+/* ---- findings ------------------------------------------------------------------ */
+
+static pii_pending *pend_push(struct piiscan_stream *s)
+{
+    if (s->npend == s->pend_cap) {
+        size_t ncap = s->pend_cap ? s->pend_cap * 2 : 16;
+        pii_pending *nv = realloc(s->pend, ncap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        s->pend = nv;
+        s->pend_cap = ncap;
+    }
+    pii_pending *f = &s->pend[s->npend++];
+    memset(f, 0, offsetof(pii_pending, display));
+    f->display[0] = 0;
+    return f;
+}
+
+/* Validates one regex match; returns 1 if accepted (and pushed), 0 if not,
+ * -1 on allocation failure. */
+static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi, uint64_t ms,
+                    uint64_t me)
+{
+    const pii_engine_pattern *p = &s->engine->p[pi];
+    size_t len = (size_t)(me - ms);
+    if (len > PII_NORM_MAX)
+        return 0;
+    pii_candidate c;
+    pii_candidate_init(&c, &scr->cbuf, s->text + (ms - s->base), len);
+    ctx_state cs = {s, scr, p, ms, me, -1};
+    c.rrn_policy = s->opts.rrn_policy;
+    c.has_context = has_context;
+    c.scan_state = &cs;
+    if (p->ctx_required && !has_context(&c))
+        return 0;
+    pii_verdict v = {1, PIISCAN_VALID_STRUCTURAL, (piiscan_confidence)p->confidence, c.nmask > 0};
+    p->det->validate(&c, &v);
+    if (!v.accept)
+        return 0;
+    if (p->ctx_required && v.validation == PIISCAN_VALID_STRUCTURAL && !strcmp(p->det->name, "none"))
+        v.validation = PIISCAN_VALID_CONTEXT;
+    pii_pending *f = pend_push(s);
+    if (!f)
+        return -1;
+    f->start = ms;
+    f->end = me;
+    f->type = pi;
+    f->validation = (uint8_t)v.validation;
+    f->confidence = (uint8_t)v.confidence;
+    f->masked = (uint8_t)(v.masked != 0);
+    p->det->display(&c, f->display, sizeof f->display);
+    f->src_off = src_of(s, ms);
+    f->src_len = src_of(s, me) - f->src_off;
+    if (s->opts.expose_raw) {
+        f->raw = malloc(len + 1);
+        if (!f->raw)
+            return -1;
+        memcpy(f->raw, s->text + (ms - s->base), len);
+        f->raw[len] = 0;
+        f->raw_len = len;
+    }
+    return 1;
+}
+
+/* Runs pattern pi over match starts in [ws, we). */
+static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
+                             uint64_t ws, uint64_t we, int eof)
+{
+    const pii_engine_pattern *p = &s->engine->p[pi];
+    uint64_t text_end = s->base + s->len;
+    uint64_t st = ws > s->last_end[pi] ? ws : s->last_end[pi];
+    if (st >= we)
+        return PIISCAN_OK;
+    uint64_t subj_end = we + PII_MAX_MATCH < text_end ? we + PII_MAX_MATCH : text_end;
+    /* A match that reaches a subject end which is not the end of the input
+     * might be longer in truth: it is dropped rather than reported cut. */
+    int truncated = !(eof && subj_end == text_end);
+    pcre2_set_offset_limit(scr->mctx, (PCRE2_SIZE)(we - 1 - s->base));
+    uint32_t mopts = truncated ? PCRE2_NOTEOL : 0;
+    while (st < we) {
+        int rc = pcre2_match(p->re, s->text, (PCRE2_SIZE)(subj_end - s->base),
+                             (PCRE2_SIZE)(st - s->base), mopts, scr->md, scr->mctx);
+        if (rc < 0)
+            break; /* no match, or a match/depth limit on a pathological custom regex */
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scr->md);
+        uint64_t ms = s->base + ov[0], me = s->base + ov[1];
+        if (ms >= we || me < ms)
+            break;
+        if (me == ms || (truncated && me == subj_end)) {
+            st = ms + 1;
+            continue;
+        }
+        int r = evaluate(s, scr, pi, ms, me);
+        if (r < 0)
+            return PIISCAN_E_NOMEM;
+        if (r > 0) {
+            s->last_end[pi] = me;
+            st = me;
+        } else {
+            st = ms + 1;
+        }
+    }
+    return PIISCAN_OK;
+}
+
+static int win_cmp(const void *a, const void *b)
+{
+    const pii_window *x = a, *y = b;
+    return x->ws < y->ws ? -1 : x->ws > y->ws;
+}
+
+static int pend_cmp_start(const void *a, const void *b)
+{
+    const pii_pending *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->type < y->type ? -1 : x->type > y->type;
+}
+
+/* Scans page [P, PE). */
+static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *scr, uint64_t P,
+                                   uint64_t PE, int eof)
+{
+    const piiscan_engine *e = s->engine;
+    uint64_t text_end = s->base + s->len;
+    uint64_t pe = PE < text_end ? PE : text_end;
+    /* Collect the window pieces inside the page, then merge them. */
+    pii_window local[64];
+    pii_window *iv = local;
+    size_t niv = 0, ivcap = 64;
+    for (size_t i = 0; i < s->windows.n; i++) {
+        pii_window w = s->windows.v[i];
+        if (w.ws >= pe || w.we <= P)
+            continue;
+        if (w.ws < P)
+            w.ws = P;
+        if (w.we > pe)
+            w.we = pe;
+        if (niv == ivcap) {
+            size_t ncap = ivcap * 2;
+            pii_window *nv = malloc(ncap * sizeof *nv);
+            if (!nv) {
+                if (iv != local)
+                    free(iv);
+                return PIISCAN_E_NOMEM;
+            }
+            memcpy(nv, iv, niv * sizeof *nv);
+            if (iv != local)
+                free(iv);
+            iv = nv;
+            ivcap = ncap;
+        }
+        iv[niv++] = w;
+    }
+    qsort(iv, niv, sizeof *iv, win_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < niv; i++) {
+        if (m && iv[i].ws <= iv[m - 1].we) {
+            if (iv[i].we > iv[m - 1].we)
+                iv[m - 1].we = iv[i].we;
+            if (iv[i].count > iv[m - 1].count)
+                iv[m - 1].count = iv[i].count;
+            iv[m - 1].at |= iv[i].at;
+        } else {
+            iv[m++] = iv[i];
+        }
+    }
+    size_t first_new = s->npend;
+    piiscan_status st = PIISCAN_OK;
+    for (uint32_t pi = 0; pi < e->n && st == PIISCAN_OK; pi++) {
+        const pii_engine_pattern *p = &e->p[pi];
+        if (p->trigger == PII_TRIGGER_ALWAYS) {
+            if (P < pe)
+                st = search(s, scr, pi, P, pe, eof);
+            continue;
+        }
+        for (size_t k = 0; k < m && st == PIISCAN_OK; k++) {
+            int applies = p->trigger == PII_TRIGGER_AT ? iv[k].at
+                                                       : iv[k].count >= p->trigger_digits;
+            if (applies)
+                st = search(s, scr, pi, iv[k].ws, iv[k].we, eof);
+        }
+    }
+    if (iv != local)
+        free(iv);
+    if (st != PIISCAN_OK)
+        return st;
+    /* This page's findings start in [P, pe), after every earlier one. */
+    qsort(s->pend + first_new, s->npend - first_new, sizeof *s->pend, pend_cmp_start);
+    for (size_t i = first_new; i < s->npend; i++) {
+        pii_pending *f = &s->pend[i];
+        if (f->start > s->line_pos) {
+            const uint8_t *a = s->text + (s->line_pos - s->base), *b = s->text + (f->start - s->base);
+            for (const uint8_t *q = a; (q = memchr(q, '\n', (size_t)(b - q))) != NULL; q++)
+                s->line_no++;
+            s->line_pos = f->start;
+        }
+        f->line = s->line_no;
+    }
+    /* Drop windows that end inside this page. */
+    size_t k = 0;
+    for (size_t i = 0; i < s->windows.n; i++)
+        if (s->windows.v[i].we > PE)
+            s->windows.v[k++] = s->windows.v[i];
+    s->windows.n = k;
+    return PIISCAN_OK;
+}
+
+/* Priority for overlap resolution: stronger validation, then higher
+ * confidence, then the type listed first in the pattern set. */
+static int stronger(const pii_pending *a, const pii_pending *b)
+{
+    if (a->validation != b->validation)
+        return a->validation > b->validation;
+    if (a->confidence != b->confidence)
+        return a->confidence > b->confidence;
+    if (a->type != b->type)
+        return a->type < b->type;
+    if (a->start != b->start)
+        return a->start < b->start;
+    return a->end > b->end;
+}
+
+static void pend_release(pii_pending *f)
+{
+    free(f->raw);
+    f->raw = NULL;
+}
+
+/* Emits, in start order, the complete overlap groups of pending findings
+ * whose every member ends at or before `limit`. */
+static piiscan_status flush(struct piiscan_stream *s, uint64_t limit, piiscan_on_finding cb,
+                            void *user)
+{
+    size_t i = 0;
+    piiscan_status st = PIISCAN_OK;
+    while (i < s->npend) {
+        size_t j = i + 1;
+        uint64_t gmax = s->pend[i].end;
+        while (j < s->npend && s->pend[j].start < gmax) {
+            if (s->pend[j].end > gmax)
+                gmax = s->pend[j].end;
+            j++;
+        }
+        if (gmax > limit)
+            break;
+        /* Resolve the group [i, j): keep the strongest, drop what overlaps it. */
+        unsigned char keep_local[32];
+        unsigned char *keep = (j - i) <= sizeof keep_local ? keep_local : calloc(j - i, 1);
+        if (!keep)
+            return PIISCAN_E_NOMEM;
+        memset(keep, 0, j - i);
+        for (;;) {
+            size_t best = SIZE_MAX;
+            for (size_t a = i; a < j; a++) {
+                if (keep[a - i] != 0)
+                    continue;
+                if (best == SIZE_MAX || stronger(&s->pend[a], &s->pend[best]))
+                    best = a;
+            }
+            if (best == SIZE_MAX)
+                break;
+            keep[best - i] = 1; /* 1 = kept */
+            for (size_t a = i; a < j; a++)
+                if (keep[a - i] == 0 && s->pend[a].start < s->pend[best].end &&
+                    s->pend[best].start < s->pend[a].end)
+                    keep[a - i] = 2; /* 2 = dropped */
+        }
+        for (size_t a = i; a < j; a++) {
+            pii_pending *f = &s->pend[a];
+            int emit = keep[a - i] == 1 && st == PIISCAN_OK &&
+                       f->confidence >= s->opts.min_confidence &&
+                       (s->opts.report_masked || !f->masked);
+            if (emit && s->state != PII_ST_STOPPED) {
+                const pii_engine_pattern *p = &s->engine->p[f->type];
+                piiscan_finding out = {p->id,
+                                       p->name,
+                                       f->type,
+                                       f->src_off,
+                                       f->src_len,
+                                       f->line,
+                                       f->masked,
+                                       (piiscan_validation)f->validation,
+                                       (piiscan_confidence)f->confidence,
+                                       f->display,
+                                       f->raw,
+                                       f->raw_len};
+                if (cb && cb(&out, user) == PIISCAN_STOP) {
+                    s->state = PII_ST_STOPPED;
+                    st = PIISCAN_STOPPED;
+                }
+            }
+            pend_release(f);
+        }
+        if (keep != keep_local)
+            free(keep);
+        i = j;
+        if (st != PIISCAN_OK)
+            break;
+    }
+    if (st == PIISCAN_STOPPED) {
+        for (size_t a = i; a < s->npend; a++)
+            pend_release(&s->pend[a]);
+        i = s->npend;
+    }
+    if (i > 0) {
+        memmove(s->pend, s->pend + i, (s->npend - i) * sizeof *s->pend);
+        s->npend -= i;
+    }
+    return st;
+}
+
+/* Runs the prefilter and every page that is ready; then drops text nobody
+ * needs any more. */
+static piiscan_status process(struct piiscan_stream *s, piiscan_scratch *scr, int eof,
+                              piiscan_on_finding cb, void *user)
+{
+    const piiscan_engine *e = s->engine;
+    if (pii_prefilter_run(&s->pf, s->text, s->base, s->len, eof, &s->windows) != 0)
+        return PIISCAN_E_NOMEM;
+    uint64_t text_end = s->base + s->len;
+    uint64_t need_after = PII_MAX_MATCH + e->max_ctx_after + 8;
+    piiscan_status st = PIISCAN_OK;
+    while (s->next_page < text_end) {
+        uint64_t P = s->next_page, PE = P + PII_PAGE;
+        if (!eof && (pii_prefilter_horizon(&s->pf) < PE || text_end < PE + need_after))
+            break;
+        st = flush(s, P, cb, user);
+        if (st != PIISCAN_OK)
+            return st;
+        st = process_page(s, scr, P, PE, eof);
+        if (st != PIISCAN_OK)
+            return st;
+        s->next_page = PE;
+    }
+    if (eof)
+        return flush(s, UINT64_MAX, cb, user);
+    /* Keep PII_LOOKBACK bytes before the next page for lookbehind and context. */
+    uint64_t keep = s->next_page > PII_LOOKBACK ? s->next_page - PII_LOOKBACK : 0;
+    if (keep > s->base) {
+        size_t drop = (size_t)(keep - s->base);
+        if (drop > s->len)
+            drop = s->len;
+        if (s->line_pos < keep) {
+            const uint8_t *a = s->text + (s->line_pos - s->base), *b = s->text + drop;
+            for (const uint8_t *q = a; (q = memchr(q, '\n', (size_t)(b - q))) != NULL; q++)
+                s->line_no++;
+            s->line_pos = keep;
+        }
+        memmove(s->text, s->text + drop, s->len - drop);
+        if (s->map)
+            memmove(s->map, s->map + drop, (s->len - drop) * sizeof *s->map);
+        s->len -= drop;
+        s->base += drop;
+    }
+    return st;
+}
+
+static piiscan_status start_decoding(struct piiscan_stream *s)
+{
+    int mode;
+    size_t bom = 0;
+    switch (s->opts.encoding) {
+    case PIISCAN_ENC_UTF8:
+        mode = PII_DEC_UTF8;
+        break;
+    case PIISCAN_ENC_UTF16LE:
+        mode = PII_DEC_UTF16LE;
+        break;
+    case PIISCAN_ENC_UTF16BE:
+        mode = PII_DEC_UTF16BE;
+        break;
+    case PIISCAN_ENC_CP949:
+        mode = PII_DEC_CP949;
+        break;
+    default:
+        mode = pii_sniff(s->sniff, s->nsniff, &bom);
+        break;
+    }
+    pii_decoder_init(&s->dec, mode, 0);
+    s->ident_end = (mode == PII_DEC_UTF8 || mode == PII_DEC_UTF8_AUTO) ? UINT64_MAX : 0;
+    s->state = PII_ST_RUN;
+    return PIISCAN_OK;
+}
+
+/* Decodes and scans n bytes in slices. */
+static piiscan_status run_bytes(struct piiscan_stream *s, piiscan_scratch *scr, const uint8_t *p,
+                                size_t n, piiscan_on_finding cb, void *user)
+{
+    while (n > 0) {
+        size_t k = n < PII_FEED_SLICE ? n : PII_FEED_SLICE;
+        piiscan_status st = decode_append(s, p, k, 0);
+        if (st == PIISCAN_OK)
+            st = process(s, scr, 0, cb, user);
+        if (st != PIISCAN_OK)
+            return st;
+        p += k;
+        n -= k;
+    }
+    return PIISCAN_OK;
+}
+
+/* ---- lifecycle ---------------------------------------------------------------- */
+
+piiscan_status pii_stream_init(struct piiscan_stream *s, const piiscan_engine *e,
+                               const struct piiscan_options *o)
+{
+    uint64_t *le = s->last_end;
+    uint8_t *text = s->text;
+    uint64_t *map = s->map;
+    size_t cap = s->cap, map_cap = s->map_cap;
+    pii_winvec w = s->windows;
+    pii_pending *pend = s->pend;
+    size_t pend_cap = s->pend_cap;
+    for (size_t i = 0; i < s->npend; i++)
+        pend_release(&s->pend[i]);
+    if (s->engine != e) {
+        free(le);
+        le = NULL;
+    }
+    memset(s, 0, sizeof *s);
+    s->magic = PII_STREAM_MAGIC;
+    s->engine = e;
+    if (o)
+        s->opts = *o;
+    else
+        pii_options_defaults(&s->opts);
+    s->text = text;
+    s->cap = cap;
+    s->map = map;
+    s->map_cap = map_cap;
+    s->windows = w;
+    s->windows.n = 0;
+    s->pend = pend;
+    s->pend_cap = pend_cap;
+    s->last_end = le ? le : calloc(e->n ? e->n : 1, sizeof *s->last_end);
+    if (!s->last_end)
+        return PIISCAN_E_NOMEM;
+    memset(s->last_end, 0, (e->n ? e->n : 1) * sizeof *s->last_end);
+    s->ident_end = UINT64_MAX;
+    s->line_no = 1;
+    pii_prefilter_init(&s->pf, e->min_digits, e->sat_digits, e->has_at);
+    /* A map allocated for an earlier stream is kept but its size must match. */
+    if (s->map && s->map_cap != s->cap) {
+        free(s->map);
+        s->map = NULL;
+        s->map_cap = 0;
+    }
+    return PIISCAN_OK;
+}
+
+void pii_stream_release(struct piiscan_stream *s)
+{
+    for (size_t i = 0; i < s->npend; i++)
+        pend_release(&s->pend[i]);
+    free(s->pend);
+    free(s->text);
+    free(s->map);
+    free(s->windows.v);
+    free(s->last_end);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- public API -------------------------------------------------------------------- */
+
+static piiscan_status enter(piiscan_stream *s, piiscan_scratch *scr)
+{
+    if (!s || s->magic != PII_STREAM_MAGIC || !scr || scr->magic != PII_SCRATCH_MAGIC)
+        return PIISCAN_E_INVALID;
+    if (scr->engine != s->engine)
+        return PIISCAN_E_MISMATCH;
+    if (scr->in_use)
+        return PIISCAN_E_SCRATCH_IN_USE;
+    if (s->in_use)
+        return PIISCAN_E_INVALID;
+    scr->in_use = 1;
+    s->in_use = 1;
+    return PIISCAN_OK;
+}
+
+static void leave(piiscan_stream *s, piiscan_scratch *scr)
+{
+    scr->in_use = 0;
+    s->in_use = 0;
+}
+
+PIISCAN_API piiscan_status piiscan_stream_open(const piiscan_engine *engine,
+                                               const piiscan_options *opts, piiscan_stream **out)
+{
+    if (!engine || engine->magic != PII_ENGINE_MAGIC || !out ||
+        (opts && opts->magic != PII_OPTIONS_MAGIC))
+        return PIISCAN_E_INVALID;
+    piiscan_stream *s = calloc(1, sizeof *s);
+    if (!s)
+        return PIISCAN_E_NOMEM;
+    piiscan_status st = pii_stream_init(s, engine, opts);
+    if (st != PIISCAN_OK) {
+        pii_stream_release(s);
+        free(s);
+        return st;
+    }
+    *out = s;
+    return PIISCAN_OK;
+}
+
+static piiscan_status feed_locked(piiscan_stream *s, piiscan_scratch *scr, const uint8_t *p,
+                                  size_t len, piiscan_on_finding cb, void *user)
+{
+    if (s->state == PII_ST_SNIFF) {
+        size_t k = PII_SNIFF_BYTES - s->nsniff;
+        if (k > len)
+            k = len;
+        memcpy(s->sniff + s->nsniff, p, k);
+        s->nsniff += k;
+        p += k;
+        len -= k;
+        if (s->nsniff < PII_SNIFF_BYTES)
+            return PIISCAN_OK;
+        start_decoding(s);
+        piiscan_status st = run_bytes(s, scr, s->sniff, s->nsniff, cb, user);
+        if (st != PIISCAN_OK)
+            return st;
+    }
+    return run_bytes(s, scr, p, len, cb, user);
+}
+
+PIISCAN_API piiscan_status piiscan_stream_feed(piiscan_stream *stream, const void *data,
+                                               size_t len, piiscan_scratch *scratch,
+                                               piiscan_on_finding on_finding, void *user)
+{
+    if (!data && len)
+        return PIISCAN_E_INVALID;
+    piiscan_status st = enter(stream, scratch);
+    if (st != PIISCAN_OK)
+        return st;
+    if (stream->state == PII_ST_STOPPED)
+        st = PIISCAN_STOPPED;
+    else if (stream->state == PII_ST_DONE)
+        st = PIISCAN_E_INVALID;
+    else
+        st = feed_locked(stream, scratch, data, len, on_finding, user);
+    leave(stream, scratch);
+    return st;
+}
+
+PIISCAN_API piiscan_status piiscan_stream_finish(piiscan_stream *stream,
+                                                 piiscan_scratch *scratch,
+                                                 piiscan_on_finding on_finding, void *user)
+{
+    piiscan_status st = enter(stream, scratch);
+    if (st != PIISCAN_OK)
+        return st;
+    if (stream->state == PII_ST_STOPPED) {
+        st = PIISCAN_STOPPED;
+    } else if (stream->state == PII_ST_DONE) {
+        st = PIISCAN_E_INVALID;
+    } else {
+        if (stream->state == PII_ST_SNIFF) {
+            start_decoding(stream);
+            st = run_bytes(stream, scratch, stream->sniff, stream->nsniff, on_finding, user);
+        }
+        if (st == PIISCAN_OK)
+            st = decode_append(stream, NULL, 0, 1);
+        if (st == PIISCAN_OK)
+            st = process(stream, scratch, 1, on_finding, user);
+        if (stream->state != PII_ST_STOPPED)
+            stream->state = PII_ST_DONE;
+    }
+    leave(stream, scratch);
+    return st;
+}
+
+PIISCAN_API piiscan_status piiscan_stream_reset(piiscan_stream *stream)
+{
+    if (!stream || stream->magic != PII_STREAM_MAGIC || stream->in_use)
+        return PIISCAN_E_INVALID;
+    struct piiscan_options o = stream->opts;
+    return pii_stream_init(stream, stream->engine, &o);
+}
+
+PIISCAN_API int piiscan_stream_encoding(const piiscan_stream *stream)
+{
+    if (!stream || stream->magic != PII_STREAM_MAGIC || stream->state == PII_ST_SNIFF)
+        return -1;
+    return pii_decoder_encoding(&stream->dec);
+}
+
+PIISCAN_API void piiscan_stream_free(piiscan_stream *stream)
+{
+    if (!stream || stream->magic != PII_STREAM_MAGIC)
+        return;
+    pii_stream_release(stream);
+    free(stream);
+}
