@@ -1,5 +1,5 @@
 /* detect.h -- the validator side of a detector: one file per detector family,
- * joined by the table in registry.c.  A pattern (patterns/*.pat) finds a
+ * joined by the table in registry.c.  A pattern (patterns/NN-*.pat) finds a
  * candidate shape with PCRE2; its validator decides whether the candidate is
  * real, how sure we are, and how to render it masked. */
 #ifndef PII_DETECT_DETECT_H
