@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the piiscan CLI: exit statuses, JSON Lines contract,
+encodings of the sample folder, options, and that no raw value leaks.
+
+Usage: test_cli.py PIISCAN_BINARY SOURCE_ROOT (run by ctest through run.sh)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+PIISCAN, ROOT = sys.argv[1], sys.argv[2]
+SAMPLE = os.path.join(ROOT, "examples", "sample")
+failures = []
+
+# Raw values planted in examples/sample (see examples/make-sample.sh). None of
+# them may appear in any output unless --show-raw is given.
+RAW = ["900101-1234568", "971013-9019902", "880411-2238459", "991231-4019906",
+       "911124-5678906", "760406-1679592", "4111-1111-1111-1111", "5555 5555 5555 4444",
+       "010-2345-6789", "01012345678", "110-123-456789", "M12345678", "12-345678-90",
+       "gildong@example.co.kr"]
+
+
+def run(args, stdin=None):
+    p = subprocess.run([PIISCAN] + args, input=stdin, capture_output=True)
+    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+FINDING_KEYS = {"kind": str, "path": str, "type": str, "line": int, "offset": int, "length": int,
+                "masked": bool, "match": str, "validation": str, "confidence": str}
+
+
+def parse_jsonl(out):
+    recs = []
+    for line in out.splitlines():
+        rec = json.loads(line)  # every line must be valid JSON
+        recs.append(rec)
+        if rec["kind"] == "finding":
+            for k, t in FINDING_KEYS.items():
+                check(isinstance(rec.get(k), t), "finding field %s is %r" % (k, rec.get(k)))
+            check(rec["validation"] in ("checksum", "structural", "context"), "validation value")
+            check(rec["confidence"] in ("high", "medium", "low"), "confidence value")
+            check("raw" not in rec, "raw field without --show-raw")
+        else:
+            check(rec["kind"] == "file" and rec["status"] and "reason" in rec, "file record %r" % rec)
+    return recs
+
+
+def find(recs, path_end, type_, line):
+    return [r for r in recs if r["kind"] == "finding" and r["path"].endswith(path_end)
+            and r["type"] == type_ and r["line"] == line]
+
+
+# --- version and help
+code, out, _ = run(["--version"])
+check(code == 0 and out.startswith("piiscan "), "--version")
+code, out, _ = run(["--help"])
+check(code == 0 and "Exit status" in out and "--show-raw" in out, "--help")
+code, _, err = run(["--no-such-option"])
+check(code == 2, "unknown option exits 2")
+
+# --- the sample folder, JSON Lines
+code, out, err = run(["--format", "jsonl", SAMPLE])
+check(code == 1, "findings exit 1 (got %d, stderr %s)" % (code, err))
+recs = parse_jsonl(out)
+for raw in RAW:
+    check(raw not in out and raw not in err, "raw value %s leaked" % raw)
+check(not any(r["path"].endswith("clean.txt") for r in recs), "clean.txt has no findings")
+# Expected findings, by hand from examples/make-sample.sh.
+expect = [
+    ("customers.csv", "kr_rrn", 2, "900101-1******", "checksum", False),
+    ("customers.csv", "kr_phone", 2, "010-****-6789", None, False),
+    ("customers.csv", "card", 2, "4111-11**-****-1111", "checksum", False),
+    ("customers.csv", "kr_rrn", 5, "900101-1******", "structural", True),
+    ("customers.csv", "kr_phone", 5, "010-****-5678", None, True),
+    ("memo.txt", "kr_rrn", 2, "991231-4******", "checksum", False),
+    ("memo.txt", "kr_account", 3, None, "context", False),
+    ("memo.txt", "kr_passport", 4, None, "context", False),
+    ("memo.txt", "kr_driver_license", 4, None, None, False),
+    ("foreign_workers_cp949.txt", "kr_frn", 2, "911124-5******", "checksum", False),
+    ("foreign_workers_cp949.txt", "kr_phone", 3, None, None, False),
+    ("consult_utf16.txt", "kr_rrn", 2, "760406-1******", "checksum", False),
+    ("consult_utf16.txt", "email", 3, None, None, False),
+]
+for path, type_, line, match, validation, masked in expect:
+    got = find(recs, path, type_, line)
+    check(len(got) == 1, "%s:%d %s expected once, got %d" % (path, line, type_, len(got)))
+    if got:
+        g = got[0]
+        if match:
+            check(g["match"] == match, "%s:%d %s match %s != %s" % (path, line, type_, g["match"], match))
+        if validation:
+            check(g["validation"] == validation, "%s:%d %s validation %s" % (path, line, type_, g["validation"]))
+        check(g["masked"] == masked, "%s:%d %s masked" % (path, line, type_))
+# Decoys in memo.txt line 5: representative number, price, order number.
+check(not [r for r in recs if r["path"].endswith("memo.txt") and r["line"] == 5], "memo.txt line 5 decoys")
+# Offsets are bytes of the original file (UTF-16 here: 2 bytes per code unit + BOM).
+u16 = find(recs, "consult_utf16.txt", "kr_rrn", 2)
+if u16:
+    text = "고객 상담 기록\n고객 주민번호 760406-1679592 확인함\n"
+    pre = text[:text.index("760406")]
+    check(u16[0]["offset"] == 2 + 2 * len(pre) and u16[0]["length"] == 28, "UTF-16 offsets %r" % u16[0])
+cp = find(recs, "foreign_workers_cp949.txt", "kr_frn", 2)
+if cp:
+    text = "외국인 근로자 명단\n성명: 존 스미스, 외국인등록번호: 911124-5678906\n"
+    check(cp[0]["offset"] == len(text[:text.index("911124")].encode("cp949")), "CP949 offsets %r" % cp[0])
+
+# --- text format
+code, out, _ = run(["--color", "never", SAMPLE])
+check(code == 1 and "customers.csv:2: kr_rrn 900101-1****** (checksum, high)" in out, "text format line")
+for raw in RAW:
+    check(raw not in out, "raw value %s leaked in text format" % raw)
+
+# --- a file with nothing, stdin, errors
+code, out, _ = run([os.path.join(SAMPLE, "clean.txt")])
+check(code == 0 and out == "", "clean file exits 0 silently")
+code, out, _ = run(["--format", "jsonl", "-"], stdin="전화 010-2345-6789\n".encode())
+recs = parse_jsonl(out)
+check(code == 1 and len(recs) == 1 and recs[0]["path"] == "-" and recs[0]["type"] == "kr_phone", "stdin")
+code, out, _ = run(["--format", "jsonl", "/nonexistent/file.txt"])
+recs = parse_jsonl(out)
+check(code == 2 and recs and recs[0]["kind"] == "file" and recs[0]["status"] == "error", "missing file")
+code, out, _ = run(["--format", "jsonl", "/nonexistent/file.txt", os.path.join(SAMPLE, "memo.txt")])
+check(code == 2 and '"kind":"finding"' in out, "errors do not stop the scan; exit 2 wins")
+
+# --- options
+code, out, _ = run(["--format", "jsonl", "--show-raw", os.path.join(SAMPLE, "memo.txt")])
+recs = parse_jsonl_raw = [json.loads(l) for l in out.splitlines()]
+check(any(r.get("raw") == "991231-4019906" for r in recs), "--show-raw prints the raw value")
+code, out, _ = run(["--format", "jsonl", "--types", "kr_phone", SAMPLE])
+recs = parse_jsonl(out)
+check(recs and all(r["type"] == "kr_phone" for r in recs), "--types")
+code, out, _ = run(["--types", "nosuch", SAMPLE])
+check(code == 2, "--types unknown exits 2")
+code, out, _ = run(["--format", "jsonl", "--unmasked-only", SAMPLE])
+recs = parse_jsonl(out)
+check(recs and not any(r["masked"] for r in recs), "--unmasked-only")
+code, out, _ = run(["--format", "jsonl", "--min-confidence", "high", SAMPLE])
+recs = parse_jsonl(out)
+check(recs and all(r["confidence"] == "high" for r in recs), "--min-confidence high")
+code, out, _ = run(["--list-types"])
+check(code == 0 and "kr_rrn" in out and "kr_brn" in out and "off" in out, "--list-types")
+code, out, _ = run(["--format", "jsonl", "--encoding", "utf8", os.path.join(SAMPLE, "consult_utf16.txt")])
+check(code == 0, "forcing the wrong encoding finds nothing in UTF-16 (got %d)" % code)
+
+with tempfile.TemporaryDirectory() as d:
+    good = os.path.join(d, "custom.pat")
+    with open(good, "w") as f:
+        f.write("[acme_id]\nregex = {{LB}}ACME{{DIGIT}}{6}{{RB}}\ntrigger = digits 6\n\n[kr_phone]\nenabled = no\n")
+    code, out, _ = run(["--format", "jsonl", "--patterns", good, "-"],
+                       stdin="id ACME123456 tel 010-2345-6789\n".encode())
+    recs = parse_jsonl(out)
+    check(code == 1 and [r["type"] for r in recs] == ["acme_id"], "--patterns custom type, phone off: %r" % recs)
+    bad = os.path.join(d, "bad.pat")
+    with open(bad, "w") as f:
+        f.write("[ok]\nregex = a\n[broken]\nregex = (x\n")
+    code, out, err = run(["--patterns", bad, "-"], stdin=b"")
+    check(code == 2 and ("%s:4:" % bad) in err and "missing closing parenthesis" in err,
+          "bad pattern file error names file:line and PCRE2 message: %r" % err)
+
+if failures:
+    print("%d CLI check(s) failed" % len(failures))
+    sys.exit(1)
+print("all CLI checks passed")

@@ -1,0 +1,236 @@
+/* test_patterns.c -- the pattern-file format: custom types, overrides, errors
+ * that name the file, the line and PCRE2's message. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "piiscan.h"
+#include "testutil.h"
+
+static piiscan_status load(piiscan_patterns *set, const char *text, piiscan_error **err)
+{
+    return piiscan_patterns_load_text(set, text, strlen(text), "custom.pat", err);
+}
+
+static piiscan_engine *compile_or_die(piiscan_patterns *set)
+{
+    piiscan_engine *e = NULL;
+    piiscan_error *err = NULL;
+    piiscan_status st = piiscan_engine_compile(set, &e, &err);
+    cr_assert_eq(st, PIISCAN_OK, "compile: %s", err ? err->message : piiscan_strerror(st));
+    return e;
+}
+
+Test(patterns, embedded_defaults_load_without_files)
+{
+    piiscan_patterns *set = NULL;
+    cr_assert_eq(piiscan_patterns_new_default(&set), PIISCAN_OK);
+    cr_assert_geq(piiscan_patterns_count(set), 9);
+    int brn_seen = 0;
+    for (size_t i = 0; i < piiscan_patterns_count(set); i++) {
+        const char *id, *name;
+        int en;
+        cr_assert_eq(piiscan_patterns_get(set, i, &id, &name, &en), PIISCAN_OK);
+        if (!strcmp(id, "kr_brn")) {
+            brn_seen = 1;
+            cr_assert_eq(en, 0, "kr_brn is off by default");
+        }
+    }
+    cr_assert(brn_seen);
+    cr_assert_eq(piiscan_patterns_get(set, 100000, NULL, NULL, NULL), PIISCAN_E_INVALID);
+    piiscan_patterns_free(set);
+}
+
+Test(patterns, custom_type_is_found_and_builtin_can_be_turned_off)
+{
+    piiscan_patterns *set = NULL;
+    piiscan_error *err = NULL;
+    cr_assert_eq(piiscan_patterns_new_default(&set), PIISCAN_OK);
+    const char *text = "# employee ids\n"
+                       "[acme_employee_id]\n"
+                       "name = ACME employee ID\n"
+                       "regex = {{LB}}EMP{{DASH}}{{DIGIT}}{6}{{RB}}\n"
+                       "trigger = digits 6\n"
+                       "confidence = high\n"
+                       "\n"
+                       "[kr_phone]\n"
+                       "enabled = no\n";
+    cr_assert_eq(load(set, text, &err), PIISCAN_OK, "%s", err ? err->message : "");
+    piiscan_engine *e = compile_or_die(set);
+    const char doc[] = "사번 EMP-123456, 전화 010-2345-6789, 사번 EMP－６５４３２１, EMP-1234567";
+    tfindings f = {0};
+    cr_assert_eq(t_scan(e, NULL, doc, sizeof doc - 1, &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_phone"), 0, "kr_phone was disabled");
+    cr_assert_eq(t_count_type(&f, "acme_employee_id"), 2, "full-width digits and dash count too");
+    const tfinding *a = t_first_type(&f, "acme_employee_id");
+    cr_assert_eq(a->offset, strstr(doc, "EMP-123456") - doc);
+    cr_assert_eq(a->length, 10);
+    cr_assert_eq(a->confidence, PIISCAN_CONF_HIGH);
+    cr_assert_eq(a->validation, PIISCAN_VALID_STRUCTURAL);
+    t_free(&f);
+    piiscan_engine_free(e);
+    piiscan_patterns_free(set);
+}
+
+Test(patterns, context_required_custom_type_reports_context_validation)
+{
+    piiscan_patterns *set = NULL;
+    piiscan_error *err = NULL;
+    cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
+    cr_assert_eq(load(set,
+                      "[member_no]\nregex = {{LB}}{{DIGIT}}{8}{{RB}}\ntrigger = digits 8\n"
+                      "context = 회원번호, member\ncontext_required = yes\ncontext_before = 20\ncontext_after = 0\n",
+                      &err),
+                 PIISCAN_OK, "%s", err ? err->message : "");
+    piiscan_engine *e = compile_or_die(set);
+    const char doc[] = "회원번호: 12345678\n"
+                       "주문 12345678\n"
+                       "MEMBER no. 87654321\n";
+    tfindings f = {0};
+    cr_assert_eq(t_scan(e, NULL, doc, sizeof doc - 1, &f), PIISCAN_OK);
+    cr_assert_eq(f.n, 2, "only the two with a keyword (ASCII keywords match caseless)");
+    cr_assert_eq(f.v[0].line, 1);
+    cr_assert_eq(f.v[1].line, 3);
+    cr_assert_eq(f.v[0].validation, PIISCAN_VALID_CONTEXT);
+    t_free(&f);
+    piiscan_engine_free(e);
+    piiscan_patterns_free(set);
+}
+
+Test(patterns, bad_regex_names_file_line_and_pcre2_message)
+{
+    piiscan_patterns *set = NULL;
+    piiscan_error *err = NULL;
+    cr_assert_eq(piiscan_patterns_new_default(&set), PIISCAN_OK);
+    size_t before = piiscan_patterns_count(set);
+    const char *text = "[good]\nregex = abc\n\n[broken]\nname = x\nregex = (EMP[0-9]+\n";
+    cr_assert_eq(load(set, text, &err), PIISCAN_E_PATTERN);
+    cr_assert_not_null(err);
+    cr_assert_str_eq(err->source, "custom.pat");
+    cr_assert_eq(err->line, 6);
+    cr_assert_str_eq(err->type, "broken");
+    cr_assert(strstr(err->message, "missing closing parenthesis") != NULL, "got: %s", err->message);
+    piiscan_error_free(err);
+    cr_assert_eq(piiscan_patterns_count(set), before, "a bad file leaves the set unchanged");
+    piiscan_patterns_free(set);
+}
+
+static void expect_error(const char *text, unsigned line, const char *needle)
+{
+    piiscan_patterns *set = NULL;
+    piiscan_error *err = NULL;
+    cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
+    cr_assert_eq(load(set, text, &err), PIISCAN_E_PATTERN, "accepted: %s", text);
+    cr_assert_not_null(err);
+    cr_assert_eq(err->line, line, "line %u for: %s (%s)", err->line, text, err->message);
+    cr_assert(strstr(err->message, needle) != NULL, "'%s' not in '%s'", needle, err->message);
+    piiscan_error_free(err);
+    piiscan_patterns_free(set);
+}
+
+Test(patterns, format_errors_are_reported_with_their_line)
+{
+    expect_error("[x]\nregex = a\nfoo = bar\n", 3, "unknown key");
+    expect_error("[x]\nregex = a\nvalidator = nosuch\n", 3, "unknown validator");
+    expect_error("[x]\nregex = {{NOPE}}\n", 2, "unknown macro");
+    expect_error("[x]\nregex = a\ntrigger = digits 0\n", 3, "trigger");
+    expect_error("[x]\nregex = a\ntrigger = sometimes\n", 3, "trigger");
+    expect_error("[x]\nregex = a\nconfidence = very\n", 3, "confidence");
+    expect_error("[x]\nregex = a\ncontext_before = 9999\n", 3, "context_before");
+    expect_error("[X-Y]\nregex = a\n", 1, "type id");
+    expect_error("regex = a\n", 1, "outside");
+    expect_error("[x]\nname = only a name\n", 1, "needs a regex");
+    expect_error("[x]\nregex = a\nenabled = maybe\n", 3, "enabled");
+    expect_error("[x]\nregex = (?<=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)b\n", 2, "lookbehind");
+    expect_error("[x]\njust text\n", 2, "key = value");
+    expect_error("[x]\nregex = a\nconfidence += high\n", 3, "'+='");
+}
+
+Test(patterns, continuation_lines_append)
+{
+    piiscan_patterns *set = NULL;
+    piiscan_error *err = NULL;
+    cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
+    cr_assert_eq(load(set, "[code]\nregex = {{LB}}AB\nregex += C{{DIGIT}}{4}{{RB}}\ntrigger = digits 4\n", &err),
+                 PIISCAN_OK);
+    piiscan_engine *e = compile_or_die(set);
+    tfindings f = {0};
+    cr_assert_eq(t_scan(e, NULL, "x ABC1234 y", 11, &f), PIISCAN_OK);
+    cr_assert_eq(f.n, 1);
+    cr_assert_eq(f.v[0].offset, 2);
+    cr_assert_eq(f.v[0].length, 7);
+    t_free(&f);
+    piiscan_engine_free(e);
+    piiscan_patterns_free(set);
+}
+
+Test(patterns, select_and_enable)
+{
+    piiscan_patterns *set = NULL;
+    cr_assert_eq(piiscan_patterns_new_default(&set), PIISCAN_OK);
+    cr_assert_eq(piiscan_patterns_select(set, "kr_rrn,nosuch"), PIISCAN_E_UNKNOWN_TYPE);
+    cr_assert_eq(piiscan_patterns_select(set, "kr_rrn, card"), PIISCAN_OK);
+    cr_assert_eq(piiscan_patterns_enable(set, "nosuch", 1), PIISCAN_E_UNKNOWN_TYPE);
+    cr_assert_eq(piiscan_patterns_enable(set, "kr_brn", 2), PIISCAN_E_INVALID);
+    cr_assert_eq(piiscan_patterns_enable(set, "kr_brn", 1), PIISCAN_OK);
+    piiscan_engine *e = compile_or_die(set);
+    cr_assert_eq(piiscan_engine_type_count(e), 3);
+    piiscan_engine_free(e);
+    cr_assert_eq(piiscan_patterns_select(set, ""), PIISCAN_OK);
+    piiscan_engine *none = NULL;
+    piiscan_error *err = NULL;
+    cr_assert_eq(piiscan_engine_compile(set, &none, &err), PIISCAN_E_PATTERN, "nothing enabled");
+    cr_assert_null(none);
+    piiscan_error_free(err);
+    piiscan_patterns_free(set);
+}
+
+Test(patterns, load_file_reports_missing_file_and_reads_real_one)
+{
+    piiscan_patterns *set = NULL;
+    piiscan_error *err = NULL;
+    cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
+    cr_assert_eq(piiscan_patterns_load_file(set, "/nonexistent/dir/x.pat", &err), PIISCAN_E_IO);
+    cr_assert_not_null(err);
+    cr_assert_str_eq(err->source, "/nonexistent/dir/x.pat");
+    piiscan_error_free(err);
+    char path[] = "/tmp/piiscan-test-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    const char *text = "[ticket]\nregex = {{LB}}T{{DIGIT}}{5}{{RB}}\ntrigger = digits 5\n[bad]\nregex = [\n";
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    cr_assert_eq(piiscan_patterns_load_file(set, path, &err), PIISCAN_E_PATTERN);
+    cr_assert_str_eq(err->source, path);
+    cr_assert_eq(err->line, 5);
+    piiscan_error_free(err);
+    unlink(path);
+    piiscan_patterns_free(set);
+}
+
+Test(patterns, every_shipped_pattern_file_parses_alone)
+{
+    /* The files in patterns/ are embedded, but each must also load at run
+     * time exactly as a user's file would. */
+    const char *files[] = {PII_SOURCE_DIR "/patterns"};
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "ls %s/*.pat", files[0]);
+    FILE *ls = popen(cmd, "r");
+    cr_assert_not_null(ls);
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof line, ls)) {
+        line[strcspn(line, "\n")] = 0;
+        piiscan_patterns *set = NULL;
+        piiscan_error *err = NULL;
+        cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
+        cr_assert_eq(piiscan_patterns_load_file(set, line, &err), PIISCAN_OK, "%s: %s", line,
+                     err ? err->message : "");
+        piiscan_patterns_free(set);
+        n++;
+    }
+    pclose(ls);
+    cr_assert_geq(n, 1);
+}

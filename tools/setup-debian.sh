@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what building and testing libpiiscan needs on Debian 12 (as root).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq build-essential cmake ninja-build pkg-config \
+  libpcre2-dev libarchive-dev zlib1g-dev libmagic-dev libcriterion-dev \
+  python3 file binutils >/dev/null
