@@ -1,6 +1,7 @@
 /* test_api.c -- the public API's contract: statuses, NULL handling, misuse
  * detection, callbacks that stop, versions. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "piiscan.h"
