@@ -1,0 +1,116 @@
+/* email.c -- e-mail addresses (email).
+ *
+ * The common addr-spec shape (RFC 5321/5322 dot-atom): local part of at most
+ * 64 characters, a domain of dot-separated labels (1-63 letters, digits and
+ * inner hyphens) ending in an alphabetic top-level label of 2+ letters, at
+ * most 254 characters in all.  Quoted local parts and IP-literal domains are
+ * not personal data in practice and are not matched.  Traps: retina asset
+ * names (icon@2x.png) and host-less or numeric "domains" (user@localhost,
+ * foo@1.2.3). */
+#include <ctype.h>
+#include <string.h>
+
+#include "checks.h"
+#include "detect.h"
+
+/* File extensions that follow "@2x" in asset names; none is a delegated TLD. */
+static const char *const image_exts[] = {"png", "jpg", "jpeg", "gif", "webp", "svg",
+                                         "bmp", "ico", "tif", "tiff", "avif", "heic"};
+
+static int ieq(const char *a, size_t an, const char *b)
+{
+    size_t bn = strlen(b);
+    if (an != bn)
+        return 0;
+    for (size_t i = 0; i < an; i++)
+        if (tolower((unsigned char)a[i]) != b[i])
+            return 0;
+    return 1;
+}
+
+static void validate_email(const pii_candidate *c, pii_verdict *v)
+{
+    const char *s = c->norm;
+    size_t n = c->norm_len;
+    const char *at = memchr(s, '@', n);
+    v->accept = 0;
+    if (!at || n > 254)
+        return;
+    size_t ll = (size_t)(at - s), dl = n - ll - 1;
+    if (ll < 1 || ll > 64 || dl < 4)
+        return;
+    if (s[0] == '.' || s[ll - 1] == '.')
+        return;
+    int masked = 0;
+    for (size_t i = 0; i < ll; i++) {
+        if (s[i] == '.' && s[i + 1] == '.')
+            return;
+        masked |= s[i] == '*';
+    }
+    /* Domain labels. */
+    const char *d = at + 1, *end = s + n;
+    const char *first = NULL, *last = NULL;
+    size_t first_len = 0, last_len = 0, labels = 0;
+    for (const char *p = d; p < end;) {
+        const char *q = memchr(p, '.', (size_t)(end - p));
+        if (!q)
+            q = end;
+        size_t len = (size_t)(q - p);
+        if (len < 1 || len > 63 || p[0] == '-' || p[len - 1] == '-')
+            return;
+        for (size_t i = 0; i < len; i++)
+            if (!isalnum((unsigned char)p[i]) && p[i] != '-')
+                return;
+        if (!first) {
+            first = p;
+            first_len = len;
+        }
+        last = p;
+        last_len = len;
+        labels++;
+        p = q + 1;
+        if (q == end)
+            break;
+        if (p == end)
+            return; /* trailing dot */
+    }
+    if (labels < 2 || last_len < 2)
+        return;
+    for (size_t i = 0; i < last_len; i++)
+        if (!isalpha((unsigned char)last[i]))
+            return; /* foo@1.2.3: the top-level label is letters */
+    /* icon@2x.png, sprite@1.5x.gif: a density suffix, not a host. */
+    if (first_len >= 2 && (first[first_len - 1] == 'x' || first[first_len - 1] == 'X') &&
+        isdigit((unsigned char)first[0]))
+        return;
+    for (size_t i = 0; i < sizeof image_exts / sizeof image_exts[0]; i++)
+        if (ieq(last, last_len, image_exts[i]))
+            return;
+    v->accept = 1;
+    v->validation = PIISCAN_VALID_STRUCTURAL;
+    /* x and X are letters here, not masks: only '*' in the local part is. */
+    v->masked = masked;
+}
+
+/* Display: the first character of the local part, then ***@domain
+ * (h***@example.co.kr).  The domain is an organisation, not the person. */
+static void display_email(const pii_candidate *c, char *out, size_t cap)
+{
+    const char *at = memchr(c->norm, '@', c->norm_len);
+    if (cap == 0)
+        return;
+    if (!at || at == c->norm) {
+        out[0] = 0;
+        return;
+    }
+    size_t dl = c->norm_len - (size_t)(at - c->norm);
+    size_t o = 0;
+    out[o++] = c->norm[0] == '~' ? '?' : c->norm[0];
+    for (int i = 0; i < 3 && o + 1 < cap; i++)
+        out[o++] = '*';
+    for (size_t i = 0; i < dl && o + 1 < cap; i++)
+        out[o++] = at[i] == '~' ? '?' : at[i];
+    out[o < cap ? o : cap - 1] = 0;
+}
+
+const pii_detector pii_detector_email = {"email", validate_email, display_email};

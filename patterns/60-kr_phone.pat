@@ -1,0 +1,19 @@
+# Korean phone number: 010/011/016-019 mobiles, area codes, 070, 0502-0508, +82.
+# Validator kr_phone (lib/detect/phone.c): numbering plan, grouping, context for bare landlines.
+[kr_phone]
+name = Phone number
+# Grouped: prefix, 3-4, 4 with one separator (dash, dot or space) used
+# consistently; +82 forms drop the trunk 0 or write it as (0).  Bare: a run
+# of 9-12 digits (the validator keeps 010 mobiles, others need a keyword).
+# Not inside a longer dash-joined number on either side.
+regex = {{LB}}(?<![0-9]-)(?:
+regex += (?:\+82(?:{{SEP}}?\(0\))?{{SEP}}?{{DIGIT}}{1,2}|{{DIGIT}}{2,4})({{SEP}}){{MDIGIT}}{3,4}\1{{MDIGIT}}{4}
+regex += |(?:\+82{{SEP}}?)?{{DIGIT}}{3}{{MDIGIT}}{6,9}
+regex += )(?!{{DASH}}{{DIGIT}})(?!{{MDIGIT}}){{RB}}
+validator = kr_phone
+# 02-123-4567 has 9 digits.
+trigger = digits 9
+context = 전화번호, 전화, 연락처, 휴대폰, 핸드폰, 휴대전화, 팩스, TEL, phone, mobile, cell, FAX
+context_before = 48
+context_after = 16
+confidence = medium

@@ -1,0 +1,20 @@
+# Bank account number (계좌번호): known per-bank groupings or a bare run of
+# 10-14 digits, and always a keyword nearby (there is no public checksum).
+# Validator kr_account (lib/detect/account.c).
+# Served provision: safety-measures standard (account numbers stored encrypted).
+[kr_account]
+name = Bank account number
+# Dash-joined groups (the validator checks the layout against its bank
+# table) or a bare run.  Masks allowed after the first group.
+regex = {{LB}}(?<![0-9]-)(?:{{DIGIT}}{1,8}({{DASH}}){{MDIGIT}}{1,11}(?:\1{{MDIGIT}}{1,11}){0,5}|{{DIGIT}}{10,14})
+regex += (?!{{DASH}}{{MDIGIT}})(?!{{MDIGIT}}){{RB}}
+validator = kr_account
+trigger = digits 10
+# Bank names without 은행/뱅크 in them are listed on their own; 국민, 우리,
+# 하나 and 기업 alone are ordinary Korean words and are matched only as
+# 국민은행 etc. (through 은행).
+context = 계좌번호, 계좌, 입금, 예금주, 이체, 송금, 은행, 뱅크, 신한, 농협, 수협, 신협, 우체국, 새마을금고, SC제일, 씨티, KB국민, IBK, account, bank
+context_required = yes
+context_before = 48
+context_after = 32
+confidence = medium
