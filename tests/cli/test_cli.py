@@ -15,7 +15,7 @@ failures = []
 
 # Raw values planted in examples/sample (see examples/make-sample.sh). None of
 # them may appear in any output unless --show-raw is given.
-RAW = ["900101-1234568", "971013-9019902", "880411-2238459", "991231-4019906",
+RAW = ["900101-1234568", "971013-9019902", "880411-2238459", "850618-1811204",
        "911124-5678906", "760406-1679592", "4111-1111-1111-1111", "5555 5555 5555 4444",
        "010-2345-6789", "01012345678", "110-123-456789", "M12345678", "12-345678-90",
        "gildong@example.co.kr"]
@@ -79,7 +79,7 @@ expect = [
     ("customers.csv", "card", 2, "4111-11**-****-1111", "checksum", False),
     ("customers.csv", "kr_rrn", 5, "900101-1******", "structural", True),
     ("customers.csv", "kr_phone", 5, "010-****-5678", None, True),
-    ("memo.txt", "kr_rrn", 2, "991231-4******", "checksum", False),
+    ("memo.txt", "kr_rrn", 2, "850618-1******", "checksum", False),
     ("memo.txt", "kr_account", 3, None, "context", False),
     ("memo.txt", "kr_passport", 4, None, "context", False),
     ("memo.txt", "kr_driver_license", 4, None, None, False),
@@ -132,7 +132,7 @@ check(code == 2 and '"kind":"finding"' in out, "errors do not stop the scan; exi
 # --- options
 code, out, _ = run(["--format", "jsonl", "--show-raw", os.path.join(SAMPLE, "memo.txt")])
 recs = parse_jsonl_raw = [json.loads(l) for l in out.splitlines()]
-check(any(r.get("raw") == "991231-4019906" for r in recs), "--show-raw prints the raw value")
+check(any(r.get("raw") == "850618-1811204" for r in recs), "--show-raw prints the raw value")
 code, out, _ = run(["--format", "jsonl", "--types", "kr_phone", SAMPLE])
 recs = parse_jsonl(out)
 check(recs and all(r["type"] == "kr_phone" for r in recs), "--types")
