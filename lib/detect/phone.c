@@ -87,7 +87,9 @@ static void validate_phone(const pii_candidate *c, pii_verdict *v)
         return;
     /* Groups of the national part: +82 contributes one group ("82"). */
     size_t first = skip ? 1 : 0;
-    if (skip && g[0] != 2)
+    if (skip && ng == 1)
+        first = 0; /* +821012345678: one run, the country code included */
+    else if (skip && g[0] != 2)
         return;
     size_t nng = ng - first;
     int separated = nng >= 3;
@@ -105,6 +107,12 @@ static void validate_phone(const pii_candidate *c, pii_verdict *v)
             return;
         if (nat[1] == '7' && mid != 4)
             return; /* 070 numbers have 8-digit subscriber numbers */
+        /* One separator within the national number (the regex checks this
+         * too; "+82 10-..." may differ after the country code). */
+        size_t n_all = c->ndigits;
+        size_t p_last = c->digit_pos[n_all - last], p_mid = c->digit_pos[n_all - last - mid];
+        if (c->norm[p_last - 1] != c->norm[p_mid - 1])
+            return;
     } else if (nng != 1) {
         return;
     }
