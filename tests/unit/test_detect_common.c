@@ -1,0 +1,139 @@
+/* test_detect_common.c -- the candidate normaliser, the display helper, the
+ * validator registry, the `none` validator, and the pattern files' trigger
+ * numbers against the shortest value each detector accepts. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect_testlib.h"
+#include "testutil.h"
+
+Test(candidate, normalises_full_width_dashes_and_masks)
+{
+    /* ９０-●x# then ～ (not in any class) and ＡＢ and an ideographic space. */
+    const char *s = "\xEF\xBC\x99\xEF\xBC\x90\xE2\x80\x94\xE2\x97\x8Fx#\xEF\xBD\x9E\xEF\xBC\xA1\xEF\xBD\x82\xE3\x80\x80" "7";
+    pii_candidate_buf b;
+    pii_candidate c;
+    pii_candidate_init(&c, &b, (const uint8_t *)s, strlen(s));
+    cr_assert_str_eq(c.norm, "90-*x#~Ab 7");
+    cr_assert_eq(c.norm_len, 11);
+    cr_assert_str_eq(c.digits, "90***7", "● x # are the three masks");
+    cr_assert_eq(c.ndigits, 6);
+    cr_assert_eq(c.nmask, 3);
+    /* Byte offsets: ９(0) ０(3) —(6) ●(9) x(12) #(13) ～(14) Ａ(17) ｂ(20) 　(23) 7(26). */
+    const uint16_t off[] = {0, 3, 6, 9, 12, 13, 14, 17, 20, 23, 26, 27};
+    for (size_t i = 0; i <= c.norm_len; i++)
+        cr_assert_eq(c.norm_off[i], off[i], "norm_off[%zu]", i);
+    const uint16_t dpos[] = {0, 1, 3, 4, 5, 10}; /* 9 0 ● x # 7 */
+    for (size_t i = 0; i < 6; i++)
+        cr_assert_eq(c.digit_pos[i], dpos[i], "digit_pos[%zu]", i);
+    cr_assert_eq(c.rrn_policy, PIISCAN_RRN_CONTEXT);
+    cr_assert_eq(c.has_context(&c), 0);
+}
+
+Test(candidate, invalid_utf8_is_one_byte_each)
+{
+    const char s[] = "\xC3" "1\xE2\x97" "2";
+    pii_candidate_buf b;
+    pii_candidate c;
+    pii_candidate_init(&c, &b, (const uint8_t *)s, sizeof s - 1);
+    cr_assert_str_eq(c.digits, "12", "a stray lead byte never swallows a digit");
+    cr_assert_str_eq(c.norm, "~1~~2");
+}
+
+Test(candidate, display_helper)
+{
+    const char *s = "12-3#~";
+    pii_candidate_buf b;
+    pii_candidate c;
+    pii_candidate_init(&c, &b, (const uint8_t *)s, strlen(s));
+    const uint8_t keep[] = {1, 0, 1, 1};
+    char out[32];
+    pii_display_digits(&c, keep, 4, out, sizeof out);
+    cr_assert_str_eq(out, "1*-3*?", "masks stay masks, ~ becomes ?");
+    pii_display_digits(&c, keep, 1, out, sizeof out);
+    cr_assert_str_eq(out, "1*-**?", "positions beyond keep_len are masked");
+    pii_display_digits(&c, keep, 4, out, 4);
+    cr_assert_str_eq(out, "1*-", "truncated to cap, NUL-terminated");
+}
+
+Test(registry, every_name_is_found_and_unknown_is_null)
+{
+    const char *const *names = pii_detector_names();
+    size_t n = 0;
+    for (; names[n]; n++) {
+        const pii_detector *d = pii_detector_find(names[n]);
+        cr_assert_not_null(d, "%s", names[n]);
+        cr_assert_str_eq(d->name, names[n]);
+        cr_assert_not_null(d->validate);
+        cr_assert_not_null(d->display);
+    }
+    cr_assert_eq(n, 11);
+    const char *want[] = {"kr_rrn", "kr_frn", "kr_passport", "kr_driver_license", "card", "luhn",
+                          "kr_account", "kr_phone", "email", "kr_brn", "none"};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        cr_assert_not_null(pii_detector_find(want[i]), "%s", want[i]);
+    cr_assert_null(pii_detector_find("nosuch"));
+    cr_assert_null(pii_detector_find(""));
+    cr_assert_null(pii_detector_find(NULL));
+}
+
+Test(registry, none_keeps_defaults_and_hides_everything)
+{
+    tl_result r = tl_run("none", "EMP-123456", 0, 0);
+    cr_assert(r.v.accept);
+    cr_assert_eq(r.v.validation, PIISCAN_VALID_STRUCTURAL);
+    cr_assert_eq(r.v.confidence, PIISCAN_CONF_MEDIUM);
+    cr_assert_str_eq(r.display, "***-******");
+    r = tl_run("none", "홍길동 (a.b)", 0, 0);
+    cr_assert_str_eq(r.display, "*** (*.*)");
+}
+
+/* The prefilter counts digit and mask characters; a pattern's trigger must
+ * not exceed the smallest count of a value its validator accepts. */
+static unsigned trigger_of(const char *file)
+{
+    char path[512], line[1024];
+    snprintf(path, sizeof path, "%s/patterns/%s", PII_SOURCE_DIR, file);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    unsigned n = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "trigger = digits %u", &n) == 1)
+            break;
+    fclose(f);
+    return n;
+}
+
+static size_t digit_count(const char *v)
+{
+    pii_candidate_buf b;
+    pii_candidate c;
+    pii_candidate_init(&c, &b, (const uint8_t *)v, strlen(v));
+    return c.ndigits;
+}
+
+Test(patterns, triggers_never_exceed_the_shortest_accepted_value)
+{
+    struct {
+        const char *file, *validator, *shortest;
+        int ctx;
+    } t[] = {
+        {"10-kr_rrn.pat", "kr_rrn", "900101-*******", 0},
+        {"20-kr_frn.pat", "kr_frn", "900101-5******", 0},
+        {"30-card.pat", "card", "4222222222222", 0},
+        {"40-kr_driver_license.pat", "kr_driver_license", "서울 12-345678-90", 0},
+        {"50-kr_passport.pat", "kr_passport", "M123A4567", 1},
+        {"60-kr_phone.pat", "kr_phone", "02-123-4567", 0},
+        {"70-kr_account.pat", "kr_account", "123-456-7890", 1},
+        {"90-kr_brn.pat", "kr_brn", "1048656659", 0},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        cr_assert(tl_run(t[i].validator, t[i].shortest, t[i].ctx, PIISCAN_RRN_CONTEXT).v.accept,
+                  "row %zu: the shortest example must be accepted", i);
+        unsigned trig = trigger_of(t[i].file);
+        cr_assert_gt(trig, 0, "%s has a digits trigger", t[i].file);
+        cr_assert_leq(trig, digit_count(t[i].shortest), "%s trigger too high", t[i].file);
+    }
+}
