@@ -139,11 +139,11 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
     c.rrn_policy = s->opts.rrn_policy;
     c.has_context = has_context;
     c.scan_state = &cs;
-    if (p->ctx_required && !has_context(&c))
-        return 0;
     pii_verdict v = {1, PIISCAN_VALID_STRUCTURAL, (piiscan_confidence)p->confidence, c.nmask > 0};
     p->det->validate(&c, &v);
-    if (!v.accept)
+    /* The validator runs first: it rejects most candidates (dates, prices)
+     * on their digits alone, which is cheaper than the keyword search. */
+    if (!v.accept || (p->ctx_required && !has_context(&c)))
         return 0;
     if (p->ctx_required && v.validation == PIISCAN_VALID_STRUCTURAL && !strcmp(p->det->name, "none"))
         v.validation = PIISCAN_VALID_CONTEXT;
