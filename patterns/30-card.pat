@@ -3,17 +3,18 @@
 # Served provision: safety-measures standard (card numbers stored encrypted).
 [card]
 name = Payment card number
-# Left boundary: also not right after "digit." or "digit," -- a decimal
-# fraction such as 0.5309136012499991 (CSS, JSON floats) is not a card; and
-# not followed by ".digit" either.
-regex = {{LB}}(?<![0-9][.,])(?<![*#])(?:
+# Left boundary: also not right after "digit." -- a decimal fraction such
+# as 0.5309136012499991 (CSS, JSON floats) is not a card; and not followed by
+# ".digit" either.  A comma is not treated so: in CSV it separates fields
+# ("1,4111111111111111,2024-01-15").
+regex = {{LB}}(?<![0-9]\.)(?<![*#])(?:
 # contiguous, 13-19 (masks allowed after the first digit)
 regex += {{DIGIT}}{{MDIGIT}}{12,18}
 # 4-4-4-4, optionally a tail of 1-3 (17-19 digits); one separator throughout
 regex += |{{DIGIT}}{{MDIGIT}}{3}({{DASH}}|{{SP}})(?:{{MDIGIT}}{4}\1){2}{{MDIGIT}}{4}(?:\1{{MDIGIT}}{1,3})?
 # 4-6-5 (AMEX) and 4-6-4 (Diners)
 regex += |{{DIGIT}}{{MDIGIT}}{3}({{DASH}}|{{SP}}){{MDIGIT}}{6}\2{{MDIGIT}}{4,5}
-regex += )(?![.,]{{DIGIT}})(?!{{MDIGIT}}){{RB}}
+regex += )(?!\.{{DIGIT}})(?!{{MDIGIT}}){{RB}}
 validator = card
 # Visa 13 is the shortest PAN.
 trigger = digits 13

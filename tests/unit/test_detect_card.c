@@ -168,6 +168,18 @@ Test(card_e2e, luhn_valid_traps_are_not_cards)
     scan_no_card("4012888888881882", "Luhn fails");
 }
 
+Test(card_e2e, csv_fields_are_not_decimals)
+{
+    /* Commas separate CSV fields: a card between two numeric fields is a card. */
+    const char *s = "7,4111111111111111,2024-01-15\n";
+    tfindings f = {0};
+    cr_assert_eq(t_scan_str(s, &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "card"), 1);
+    cr_assert_eq(t_first_type(&f, "card")->offset, 2);
+    cr_assert_eq(t_first_type(&f, "card")->length, 16);
+    t_free(&f);
+}
+
 Test(card_e2e, masked_card_is_reported_masked)
 {
     const char *s = "카드번호 1234-56**-****-3456";
