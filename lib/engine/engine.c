@@ -130,6 +130,7 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
         p->det = pii_detector_find(d->validator ? d->validator : "none");
         p->trigger = d->trigger;
         p->trigger_digits = d->trigger_digits;
+        p->trigger_group = d->trigger_group;
         p->ctx_before = d->ctx_before;
         p->ctx_after = d->ctx_after;
         p->ctx_required = d->ctx_required;

@@ -32,6 +32,7 @@ typedef struct pii_engine_pattern {
     const pii_detector *det;
     int trigger;          /* enum pii_trigger */
     unsigned trigger_digits;
+    unsigned trigger_group; /* longest group of adjacent digits/masks the value must have */
     unsigned ctx_before, ctx_after;
     int ctx_required;
     int confidence;

@@ -284,12 +284,25 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
         } else if (!strcmp(val, "at")) {
             d->trigger = PII_TRIGGER_AT;
         } else if (!strncmp(val, "digits", 6) && (val[6] == ' ' || val[6] == '\t')) {
-            if (parse_uint(trim(val + 6), 64, &u) || u == 0)
+            /* "digits N" or "digits N group G" */
+            char *rest = trim(val + 6), *g = strstr(rest, "group");
+            unsigned gv = 0;
+            if (g) {
+                if (g[5] != ' ' && g[5] != '\t')
+                    PARSE_FAIL(ps, d->id, "trigger: 'group G' needs G in 1..64");
+                *g = 0;
+                if (parse_uint(trim(g + 5), 64, &gv) || gv == 0)
+                    PARSE_FAIL(ps, d->id, "trigger: 'group G' needs G in 1..64");
+            }
+            if (parse_uint(trim(rest), 64, &u) || u == 0)
                 PARSE_FAIL(ps, d->id, "trigger: 'digits N' needs N in 1..64");
+            if (gv > u)
+                PARSE_FAIL(ps, d->id, "trigger: group G cannot exceed digits N");
             d->trigger = PII_TRIGGER_DIGITS;
             d->trigger_digits = u;
+            d->trigger_group = gv;
         } else {
-            PARSE_FAIL(ps, d->id, "trigger must be 'digits N', 'at' or 'always'");
+            PARSE_FAIL(ps, d->id, "trigger must be 'digits N [group G]', 'at' or 'always'");
         }
     } else if (!strcmp(key, "context")) {
         r = set_string(&d->context, val, append);

@@ -13,7 +13,7 @@ void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_dig
 {
     memset(pf, 0, sizeof *pf);
     pf->min_digits = min_digits;
-    pf->sat_digits = sat_digits < min_digits ? min_digits : sat_digits;
+    pf->sat_digits = sat_digits < PII_CLUSTER_SATURATED ? PII_CLUSTER_SATURATED : sat_digits;
     pf->want_at = want_at;
 }
 
@@ -22,7 +22,8 @@ static uint64_t sub_sat(uint64_t a, uint64_t b)
     return a > b ? a - b : 0;
 }
 
-static int push(pii_winvec *out, uint64_t ws, uint64_t we, uint32_t count, uint8_t at)
+static int push(pii_winvec *out, uint64_t ws, uint64_t we, uint32_t count, unsigned group,
+                uint8_t at)
 {
     if (we <= ws)
         return 0;
@@ -34,7 +35,7 @@ static int push(pii_winvec *out, uint64_t ws, uint64_t we, uint32_t count, uint8
         out->v = nv;
         out->cap = ncap;
     }
-    out->v[out->n++] = (pii_window){ws, we, count, at};
+    out->v[out->n++] = (pii_window){ws, we, count, (uint8_t)(group > 255 ? 255 : group), at};
     return 0;
 }
 
@@ -42,15 +43,18 @@ static int close_cluster(pii_prefilter *pf, pii_winvec *out)
 {
     int r = 0;
     if (pf->count >= pf->min_digits)
-        r = push(out, pf->cl_ws, pf->cl_last_end, pf->count, 0);
+        r = push(out, pf->cl_ws, pf->cl_last_end, pf->count,
+                 pf->count >= pf->sat_digits ? 255 : pf->group, 0);
     pf->open = 0;
     pf->count = 0;
     pf->gap = 0;
+    pf->run = 0;
+    pf->group = 0;
     return r;
 }
 
 /* Character classes. */
-enum { C_OTHER, C_DIGIT, C_MASK, C_XMASK, C_AT, C_NEWLINE };
+enum { C_OTHER, C_DIGIT, C_MASK, C_XMASK, C_AT, C_BREAK };
 
 /* Classifies the character at p (n bytes available).  *clen receives its
  * length; returns -1 if more bytes are needed to tell.  A lead byte whose
@@ -74,7 +78,18 @@ static int classify(const uint8_t *p, size_t n, int eof, size_t *clen)
             return C_AT;
         case '\n':
         case '\r':
-            return C_NEWLINE;
+        case '\t':
+        case ',':
+        case ';':
+        case '|':
+        case '"':
+        case '\'':
+        case '=':
+        case ':':
+        case '/':
+        case '<':
+        case '>':
+            return C_BREAK;
         default:
             return C_OTHER;
         }
@@ -151,7 +166,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
             break; /* wait for the rest of the character */
         uint64_t at_pos = base + i;
         if (c == C_AT && pf->want_at &&
-            push(out, sub_sat(at_pos, PII_AT_BACK), at_pos, 0, 1) != 0)
+            push(out, sub_sat(at_pos, PII_AT_BACK), at_pos, 0, 0, 1) != 0)
             return -1;
         if (c == C_XMASK)
             c = pf->open ? C_MASK : C_OTHER; /* x/X only mask inside a run: "x" is a letter */
@@ -161,13 +176,18 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                     pf->open = 1;
                     pf->cl_ws = sub_sat(at_pos, PII_WINDOW_PRE);
                     pf->count = 0;
+                    pf->run = 0;
+                    pf->group = 0;
                 }
                 pf->count++;
+                pf->run = pf->gap == 0 ? pf->run + 1 : 1;
+                if (pf->run > pf->group)
+                    pf->group = pf->run;
                 pf->gap = 0;
                 pf->cl_last_end = at_pos + clen;
             }
         } else if (pf->open) {
-            if (c == C_NEWLINE || ++pf->gap > PII_CLUSTER_GAP) {
+            if (c == C_BREAK || ++pf->gap > PII_CLUSTER_GAP) {
                 if (close_cluster(pf, out) != 0)
                     return -1;
             }
@@ -183,7 +203,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
          * have so far, so memory stays bounded on a megabyte of digits.
          * Pieces are contiguous, so their union (all the scanner looks at)
          * does not depend on where the chunks ended. */
-        if (push(out, pf->cl_ws, pf->cl_last_end, pf->count, 0) != 0)
+        if (push(out, pf->cl_ws, pf->cl_last_end, pf->count, 255, 0) != 0)
             return -1;
         pf->cl_ws = pf->cl_last_end;
     }

@@ -3,9 +3,13 @@
  *
  * A *cluster* is a run of digits and mask characters (ASCII or full-width
  * digits, * # ● ○ ＊ ×, and x/X inside a run) in which consecutive members
- * are separated by at most PII_CLUSTER_GAP other characters on one line.
- * A cluster with at least the smallest `digits N` trigger of the engine
- * becomes a window; every '@' becomes a window for `at` patterns.
+ * are separated by at most PII_CLUSTER_GAP other characters, none of them a
+ * *breaker*: a line end or a field delimiter (tab , ; | " ' = : / < >), which
+ * no built-in value contains.  A cluster with at least the smallest
+ * `digits N` trigger of the engine becomes a window; every '@' becomes a
+ * window for `at` patterns.  A cluster also records its longest *group*
+ * (members with nothing between them), so a pattern with `group G` skips
+ * clusters like dates (2024-03-15: longest group 4) and prices (1,234,567).
  *
  * Contract (ripgrep's "may report false positives, never false negatives"):
  * a value a digit-triggered pattern can match lies inside one cluster whose
@@ -19,6 +23,10 @@
 /* Non-member characters allowed between two cluster members: "12-34" (1),
  * "(02) 123" (2), "M123A4567" (1). */
 #define PII_CLUSTER_GAP 2
+/* A cluster with this many members is handed over in pieces as it grows,
+ * so memory stays bounded on a megabyte of digits; its pieces report group
+ * 255 (every pattern runs), because a piece cannot know the groups to come. */
+#define PII_CLUSTER_SATURATED 64
 /* Bytes before a cluster where a match may start: a passport letter, "+82 ",
  * or an old licence's region name ("경기북부 " is 13 bytes). */
 #define PII_WINDOW_PRE 32
@@ -29,6 +37,7 @@
 typedef struct pii_window {
     uint64_t ws, we;
     uint32_t count; /* digits + mask characters of the cluster (0 for '@') */
+    uint8_t group;  /* longest group of adjacent members; 255 = unknown (long run) */
     uint8_t at;     /* 1: an '@' window */
 } pii_window;
 
@@ -44,6 +53,8 @@ typedef struct pii_prefilter {
     uint64_t cl_last_end;/* end of its last member */
     unsigned count;      /* its members */
     unsigned gap;        /* non-member characters since the last member */
+    unsigned run;        /* members in the current group */
+    unsigned group;      /* longest group so far */
     unsigned min_digits; /* 0: no digit-triggered pattern */
     unsigned sat_digits;
     int want_at;

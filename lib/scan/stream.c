@@ -268,6 +268,8 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                 iv[m - 1].we = iv[i].we;
             if (iv[i].count > iv[m - 1].count)
                 iv[m - 1].count = iv[i].count;
+            if (iv[i].group > iv[m - 1].group)
+                iv[m - 1].group = iv[i].group;
             iv[m - 1].at |= iv[i].at;
         } else {
             iv[m++] = iv[i];
@@ -283,8 +285,9 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             continue;
         }
         for (size_t k = 0; k < m && st == PIISCAN_OK; k++) {
-            int applies = p->trigger == PII_TRIGGER_AT ? iv[k].at
-                                                       : iv[k].count >= p->trigger_digits;
+            int applies = p->trigger == PII_TRIGGER_AT
+                              ? iv[k].at
+                              : iv[k].count >= p->trigger_digits && iv[k].group >= p->trigger_group;
             if (applies)
                 st = search(s, scr, pi, iv[k].ws, iv[k].we, eof);
         }
