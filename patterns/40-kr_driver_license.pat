@@ -11,8 +11,8 @@ regex = {{LB}}(?:{{DIGIT}}{2}((?:{{DASH}}|{{SP}})?){{DIGIT}}{2}\1{{MDIGIT}}{6}\1
 regex += |(?:서울|부산|경기남부|경기북부|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산){{SP}}?{{DIGIT}}{2}((?:{{DASH}}|{{SP}})?){{MDIGIT}}{6}\2{{MDIGIT}}{2}
 regex += )(?!{{MDIGIT}}){{RB}}
 validator = kr_driver_license
-# The old form has 10 digits.
-trigger = digits 10
+# The old form has 10 digits; every form has a 6-digit serial group.
+trigger = digits 10 group 6
 context = 운전면허, 면허번호, 면허, 운전, driver, driving licen
 context_before = 64
 context_after = 32

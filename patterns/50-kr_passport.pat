@@ -5,8 +5,8 @@
 name = Passport number
 regex = {{LB}}[MSRDGOmsrdgo](?:{{DIGIT}}{8}|{{DIGIT}}{3}[A-Za-z]{{DIGIT}}{4}){{RB}}
 validator = kr_passport
-# The new form M123A4567 has 7 digits.
-trigger = digits 7
+# The new form M123A4567 has 7 digits, in groups of 3 and 4.
+trigger = digits 7 group 4
 context = 여권번호, 여권, passport
 context_required = yes
 context_before = 64

@@ -11,8 +11,8 @@ regex += (?:\+82(?:{{SEP}}?\(0\))?{{SEP}}?{{DIGIT}}{1,2}|{{DIGIT}}{2,4})({{SEP}}
 regex += |(?:\+82{{SEP}}?)?{{DIGIT}}{3}{{MDIGIT}}{6,9}
 regex += )(?!{{DASH}}{{DIGIT}})(?!{{MDIGIT}}){{RB}}
 validator = kr_phone
-# 02-123-4567 has 9 digits.
-trigger = digits 9
+# 02-123-4567 has 9 digits; the last group always has 4.
+trigger = digits 9 group 4
 context = 전화번호, 전화, 연락처, 휴대폰, 핸드폰, 휴대전화, 팩스, TEL, phone, mobile, cell, FAX
 context_before = 48
 context_after = 16

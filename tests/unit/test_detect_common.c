@@ -90,50 +90,70 @@ Test(registry, none_keeps_defaults_and_hides_everything)
     cr_assert_str_eq(r.display, "*** (*.*)");
 }
 
-/* The prefilter counts digit and mask characters; a pattern's trigger must
- * not exceed the smallest count of a value its validator accepts. */
-static unsigned trigger_of(const char *file)
+/* The prefilter counts digit and mask characters, and the longest group of
+ * adjacent ones; a pattern's `trigger = digits N group G` must not exceed
+ * what the smallest accepted value has. */
+static void trigger_of(const char *file, unsigned *n, unsigned *g)
 {
     char path[512], line[1024];
     snprintf(path, sizeof path, "%s/patterns/%s", PII_SOURCE_DIR, file);
     FILE *f = fopen(path, "r");
     cr_assert_not_null(f, "%s", path);
-    unsigned n = 0;
+    *n = *g = 0;
     while (fgets(line, sizeof line, f))
-        if (sscanf(line, "trigger = digits %u", &n) == 1)
+        if (sscanf(line, "trigger = digits %u group %u", n, g) >= 1)
             break;
     fclose(f);
-    return n;
 }
 
-static size_t digit_count(const char *v)
+static void counts(const char *v, size_t *members, size_t *longest)
 {
     pii_candidate_buf b;
     pii_candidate c;
+    size_t g[16];
+    int consistent;
     pii_candidate_init(&c, &b, (const uint8_t *)v, strlen(v));
-    return c.ndigits;
+    size_t ng = pii_digit_groups(&c, g, 16, &consistent);
+    *members = c.ndigits;
+    *longest = 0;
+    for (size_t i = 0; i < ng && i < 16; i++)
+        if (g[i] > *longest)
+            *longest = g[i];
 }
 
-Test(patterns, triggers_never_exceed_the_shortest_accepted_value)
+Test(patterns, triggers_never_exceed_the_smallest_accepted_values)
 {
+    /* For each detector, accepted values with the fewest members and with
+     * the shortest longest-group (worked out from the rules). */
     struct {
-        const char *file, *validator, *shortest;
+        const char *file, *validator, *value;
         int ctx;
     } t[] = {
         {"10-kr_rrn.pat", "kr_rrn", "900101-*******", 0},
+        {"10-kr_rrn.pat", "kr_rrn", "900101-1234568", 0},
         {"20-kr_frn.pat", "kr_frn", "900101-5******", 0},
         {"30-card.pat", "card", "4222222222222", 0},
+        {"30-card.pat", "card", "4111-1111-1111-1111", 0},
+        {"30-card.pat", "card", "1234-****-****-5678", 0},
         {"40-kr_driver_license.pat", "kr_driver_license", "서울 12-345678-90", 0},
+        {"40-kr_driver_license.pat", "kr_driver_license", "11-22-******-**", 0},
         {"50-kr_passport.pat", "kr_passport", "M123A4567", 1},
         {"60-kr_phone.pat", "kr_phone", "02-123-4567", 0},
+        {"60-kr_phone.pat", "kr_phone", "+82 (0)2 123 4567", 0},
         {"70-kr_account.pat", "kr_account", "123-456-7890", 1},
+        {"70-kr_account.pat", "kr_account", "1000-1234-5678", 1},
         {"90-kr_brn.pat", "kr_brn", "1048656659", 0},
+        {"90-kr_brn.pat", "kr_brn", "104-86-56659", 0},
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-        cr_assert(tl_run(t[i].validator, t[i].shortest, t[i].ctx, PIISCAN_RRN_CONTEXT).v.accept,
-                  "row %zu: the shortest example must be accepted", i);
-        unsigned trig = trigger_of(t[i].file);
-        cr_assert_gt(trig, 0, "%s has a digits trigger", t[i].file);
-        cr_assert_leq(trig, digit_count(t[i].shortest), "%s trigger too high", t[i].file);
+        cr_assert(tl_run(t[i].validator, t[i].value, t[i].ctx, PIISCAN_RRN_CONTEXT).v.accept,
+                  "row %zu: the example must be accepted", i);
+        unsigned n, g;
+        size_t members, longest;
+        trigger_of(t[i].file, &n, &g);
+        counts(t[i].value, &members, &longest);
+        cr_assert_gt(n, 0, "%s has a digits trigger", t[i].file);
+        cr_assert_leq(n, members, "%s: digits N too high (row %zu)", t[i].file, i);
+        cr_assert_leq(g, longest, "%s: group G too high (row %zu)", t[i].file, i);
     }
 }
