@@ -260,7 +260,8 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         }
         iv[niv++] = w;
     }
-    qsort(iv, niv, sizeof *iv, win_cmp);
+    if (niv > 1)
+        qsort(iv, niv, sizeof *iv, win_cmp);
     size_t m = 0;
     for (size_t i = 0; i < niv; i++) {
         if (m && iv[i].ws <= iv[m - 1].we) {
@@ -297,7 +298,8 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     if (st != PIISCAN_OK)
         return st;
     /* This page's findings start in [P, pe), after every earlier one. */
-    qsort(s->pend + first_new, s->npend - first_new, sizeof *s->pend, pend_cmp_start);
+    if (s->npend - first_new > 1)
+        qsort(s->pend + first_new, s->npend - first_new, sizeof *s->pend, pend_cmp_start);
     for (size_t i = first_new; i < s->npend; i++) {
         pii_pending *f = &s->pend[i];
         if (f->start > s->line_pos) {
