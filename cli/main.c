@@ -207,7 +207,8 @@ int main(int argc, char **argv)
     c.out.out = stdout;
     const char *types = NULL, *color = "auto";
     const char *patfiles[64];
-    int npat = 0, list = 0, opt, x;
+    int npat = 0, list = 0, opt, x, rc = 0;
+    piiscan_patterns *set = NULL;
     piiscan_options_new(&c.opts);
     if (!c.opts) {
         fputs("piiscan: out of memory\n", stderr);
@@ -226,7 +227,8 @@ int main(int argc, char **argv)
         case 'p':
             if (npat == 64) {
                 fputs("piiscan: too many --patterns files\n", stderr);
-                return 2;
+                rc = 2;
+                goto out;
             }
             patfiles[npat++] = optarg;
             break;
@@ -262,23 +264,26 @@ int main(int argc, char **argv)
             break;
         case 'V':
             printf("piiscan %s\n", piiscan_version());
-            return 0;
+            rc = 0;
+            goto out;
         case 'h':
             usage(stdout);
-            return 0;
+            rc = 0;
+            goto out;
         default:
             usage(stderr);
-            return 2;
+            rc = 2;
+            goto out;
         }
         continue;
     bad_value:
         fprintf(stderr, "piiscan: invalid value '%s' for an option; see --help\n", optarg);
-        return 2;
+        rc = 2;
+        goto out;
     }
     c.out.color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(STDOUT_FILENO) &&
                                                  c.out.format == FORMAT_TEXT);
 
-    piiscan_patterns *set = NULL;
     piiscan_status st = piiscan_patterns_new_default(&set);
     for (int i = 0; st == PIISCAN_OK && i < npat; i++) {
         piiscan_error *err = NULL;
@@ -291,14 +296,16 @@ int main(int argc, char **argv)
                 fprintf(stderr, "piiscan: %s: %s\n", patfiles[i],
                         err ? err->message : piiscan_strerror(st));
             piiscan_error_free(err);
-            return 2;
+            rc = 2;
+            goto out;
         }
     }
     if (st == PIISCAN_OK && types) {
         st = piiscan_patterns_select(set, types);
         if (st == PIISCAN_E_UNKNOWN_TYPE) {
             fprintf(stderr, "piiscan: --types: unknown type in '%s'; see --list-types\n", types);
-            return 2;
+            rc = 2;
+            goto out;
         }
     }
     if (st == PIISCAN_OK && list) {
@@ -308,38 +315,42 @@ int main(int argc, char **argv)
             piiscan_patterns_get(set, i, &id, &name, &en);
             printf("%-20s %-8s %s\n", id, en ? "enabled" : "off", name);
         }
-        piiscan_patterns_free(set);
-        piiscan_options_free(c.opts);
-        return 0;
+        goto out;
     }
     piiscan_error *err = NULL;
     if (st == PIISCAN_OK)
         st = piiscan_engine_compile(set, &c.engine, &err);
     piiscan_patterns_free(set);
+    set = NULL;
     if (st != PIISCAN_OK) {
         fprintf(stderr, "piiscan: %s\n", err ? err->message : piiscan_strerror(st));
         piiscan_error_free(err);
-        return 2;
+        rc = 2;
+        goto out;
     }
     c.buf = malloc(READ_CHUNK);
     if (!c.buf || piiscan_scratch_alloc(c.engine, &c.scratch) != PIISCAN_OK ||
         piiscan_stream_open(c.engine, c.opts, &c.stream) != PIISCAN_OK) {
         fputs("piiscan: out of memory\n", stderr);
-        return 2;
+        rc = 2;
+        goto out;
     }
     if (optind == argc)
         scan_path(&c, "-", 1);
     for (int i = optind; i < argc; i++)
         scan_path(&c, argv[i], 1);
+    rc = c.errors ? 2 : c.findings ? 1 : 0;
+out:
     fflush(stdout);
+    if (ferror(stdout)) {
+        fputs("piiscan: error writing output\n", stderr);
+        rc = 2;
+    }
+    piiscan_patterns_free(set);
     piiscan_stream_free(c.stream);
     piiscan_scratch_free(c.scratch);
     piiscan_engine_free(c.engine);
     piiscan_options_free(c.opts);
     free(c.buf);
-    if (ferror(stdout)) {
-        fputs("piiscan: error writing output\n", stderr);
-        return 2;
-    }
-    return c.errors ? 2 : c.findings ? 1 : 0;
+    return rc;
 }

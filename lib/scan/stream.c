@@ -623,7 +623,8 @@ static piiscan_status feed_locked(piiscan_stream *s, piiscan_scratch *scr, const
         size_t k = PII_SNIFF_BYTES - s->nsniff;
         if (k > len)
             k = len;
-        memcpy(s->sniff + s->nsniff, p, k);
+        if (k)
+            memcpy(s->sniff + s->nsniff, p, k);
         s->nsniff += k;
         p += k;
         len -= k;
