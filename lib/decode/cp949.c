@@ -45,6 +45,24 @@ size_t pii_cp949_decode(const uint8_t *p, size_t n, uint64_t base, int eof, pii_
         }
         uint32_t cp = PII_REPLACEMENT;
         size_t adv = 1;
+        if (i + 1 < n && s->cap - s->len >= 3) {
+            /* The common case, a whole character that fits: every mapped
+             * code point is U+0800 or above, so its UTF-8 is 3 bytes. */
+            uint32_t u = pii_cp949_lookup(p[i], p[i + 1]);
+            if (u >= 0x800) {
+                uint8_t *o = s->out + s->len;
+                o[0] = (uint8_t)(0xE0 | (u >> 12));
+                o[1] = (uint8_t)(0x80 | ((u >> 6) & 0x3F));
+                o[2] = (uint8_t)(0x80 | (u & 0x3F));
+                if (s->map) {
+                    uint64_t *m = s->map + s->len;
+                    m[0] = m[1] = m[2] = base + i;
+                }
+                s->len += 3;
+                i += 2;
+                continue;
+            }
+        }
         if (p[i] >= PII_CP949_LEAD_MIN && p[i] <= PII_CP949_LEAD_MAX) {
             if (i + 1 == n) {
                 if (!eof)

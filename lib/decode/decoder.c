@@ -95,6 +95,42 @@ static size_t put_identity(pii_dec_sink *s, const uint8_t *p, size_t n)
     return n;
 }
 
+/* Copies the run of ASCII bytes at the start of p[0..n) unchanged, as far as
+ * it fits, checking and copying in one pass (UTF8_AUTO spends most of its
+ * time here before it locks: logs and CSV exports are mostly ASCII).
+ * Returns bytes copied; sets s->full if the output ran out first. */
+static size_t copy_ascii(pii_dec_sink *s, const uint8_t *p, size_t n)
+{
+    size_t room = s->cap - s->len, lim = n < room ? n : room, i = 0;
+    uint8_t *o = s->out + s->len;
+#if defined(__SSE2__)
+    while (lim - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        if (_mm_movemask_epi8(v))
+            break;
+        _mm_storeu_si128((__m128i *)(void *)(o + i), v);
+        i += 16;
+    }
+#endif
+    while (lim - i >= 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (w & UINT64_C(0x8080808080808080))
+            break;
+        memcpy(o + i, &w, 8);
+        i += 8;
+    }
+    while (i < lim && p[i] < 0x80) {
+        o[i] = p[i];
+        i++;
+    }
+    if (i == lim && lim < n && p[i] < 0x80)
+        s->full = 1;
+    s->len += i;
+    s->ident += i;
+    return i;
+}
+
 /* Classifies the UTF-8 sequence at p[0..n), p[0] >= 0x80: its length if it is
  * a complete, valid sequence (no overlongs, surrogates or values above
  * U+10FFFF); 0 if the bytes present are a valid prefix cut short by the end of
@@ -139,9 +175,7 @@ static size_t auto_decode(pii_decoder *d, const uint8_t *p, size_t n, int eof, p
     for (;;) {
         if (d->locked_utf8)
             return i + put_identity(s, p + i, n - i);
-        size_t j = pii_skip_ascii(p, i, n);
-        size_t k = put_identity(s, p + i, j - i);
-        i += k;
+        i += copy_ascii(s, p + i, n - i);
         if (s->full || i == n)
             return i;
         int len = utf8_seq(p + i, n - i);

@@ -11,6 +11,15 @@ size_t pii_utf16_decode(pii_decoder *d, int big_endian, const uint8_t *p, size_t
     while (n - i >= 2) {
         uint64_t pos = base + i;
         uint32_t u = big_endian ? (uint32_t)p[i] << 8 | p[i + 1] : (uint32_t)p[i + 1] << 8 | p[i];
+        if (u < 0x80 && !d->hi_surrogate && s->len < s->cap) {
+            /* ASCII, the bulk of most UTF-16 exports: skip the general path. */
+            s->out[s->len] = (uint8_t)u;
+            if (s->map)
+                s->map[s->len] = pos;
+            s->len++;
+            i += 2;
+            continue;
+        }
         if (d->hi_surrogate) {
             if (u >= 0xDC00 && u <= 0xDFFF) {
                 uint32_t cp = 0x10000 + ((uint32_t)(d->hi_surrogate - 0xD800) << 10) + (u - 0xDC00);
