@@ -67,8 +67,8 @@ static inline int pii_sink_put(pii_dec_sink *s, uint32_t cp, uint64_t pos)
 }
 
 /* Index of the first byte >= 0x80 in p[i..n), or n.  Word/SSE2-at-a-time:
- * most of what is scanned is ASCII, and both the identity path of UTF8_AUTO
- * and the CP949 decoder spend their time here. */
+ * CP949 text is mostly ASCII (digits, separators, markup) between the
+ * double bytes. */
 size_t pii_skip_ascii(const uint8_t *p, size_t i, size_t n);
 
 #endif

@@ -36,7 +36,7 @@ int pii_sniff(const uint8_t *p, size_t n, size_t *bom_len)
         le += b == 0 && a != 0 && a < 0x80;
         be += a == 0 && b != 0 && b < 0x80;
     }
-    size_t need = units / PII_SNIFF_NUL_DIV;
+    size_t need = units / PII_SNIFF_MIN_DIV;
     if (need < 1)
         need = 1; /* short inputs: one ASCII unit ("a\0") is enough */
     if (le >= need && le >= PII_SNIFF_MAJORITY * be)

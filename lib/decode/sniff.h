@@ -12,11 +12,11 @@
 
 #include "decode.h"
 
-/* The winning byte order needs at least 1/PII_SNIFF_NUL_DIV of the sniffed
+/* The winning byte order needs at least 1/PII_SNIFF_MIN_DIV of the sniffed
  * code units to be ASCII (and at least one): a stray NUL in a long text file
  * is not evidence.  1/16 still catches Korean-heavy text, where only spaces,
  * digits and punctuation are ASCII. */
-#define PII_SNIFF_NUL_DIV 16
+#define PII_SNIFF_MIN_DIV 16
 /* ...and PII_SNIFF_MAJORITY times as many as the other byte order: binary
  * data with NULs everywhere scores on both and stays PII_DEC_UTF8_AUTO. */
 #define PII_SNIFF_MAJORITY 4
