@@ -179,12 +179,20 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                     pf->run = 0;
                     pf->group = 0;
                 }
-                pf->count++;
-                pf->run = pf->gap == 0 ? pf->run + 1 : 1;
+                /* Digit-dense text: take a whole run of ASCII digits at once. */
+                size_t j = i + clen;
+                if (c == C_DIGIT && clen == 1)
+                    while (j < len && (unsigned)(text[j] - '0') < 10)
+                        j++;
+                unsigned n = (unsigned)(j - i - clen) + 1;
+                pf->count += n;
+                pf->run = pf->gap == 0 ? pf->run + n : n;
                 if (pf->run > pf->group)
                     pf->group = pf->run;
                 pf->gap = 0;
-                pf->cl_last_end = at_pos + clen;
+                pf->cl_last_end = base + j;
+                i = j;
+                continue;
             }
         } else if (pf->open) {
             if (c == C_BREAK || ++pf->gap > PII_CLUSTER_GAP) {

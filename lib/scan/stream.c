@@ -211,12 +211,6 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
     return PIISCAN_OK;
 }
 
-static int win_cmp(const void *a, const void *b)
-{
-    const pii_window *x = a, *y = b;
-    return x->ws < y->ws ? -1 : x->ws > y->ws;
-}
-
 static int pend_cmp_start(const void *a, const void *b)
 {
     const pii_pending *x = a, *y = b;
@@ -260,8 +254,17 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         }
         iv[niv++] = w;
     }
-    if (niv > 1)
-        qsort(iv, niv, sizeof *iv, win_cmp);
+    /* Windows arrive nearly sorted (only '@' windows reach back), so an
+     * insertion sort beats qsort's allocation and calls here. */
+    for (size_t i = 1; i < niv; i++) {
+        pii_window w = iv[i];
+        size_t j = i;
+        while (j > 0 && iv[j - 1].ws > w.ws) {
+            iv[j] = iv[j - 1];
+            j--;
+        }
+        iv[j] = w;
+    }
     size_t m = 0;
     for (size_t i = 0; i < niv; i++) {
         if (m && iv[i].ws <= iv[m - 1].we) {
