@@ -135,7 +135,7 @@ static size_t copy_ascii(pii_dec_sink *s, const uint8_t *p, size_t n)
  * a complete, valid sequence (no overlongs, surrogates or values above
  * U+10FFFF); 0 if the bytes present are a valid prefix cut short by the end of
  * the buffer; -1 if it is invalid. */
-static int utf8_seq(const uint8_t *p, size_t n)
+int pii_utf8_seq(const uint8_t *p, size_t n)
 {
     uint8_t b = p[0];
     int len;
@@ -178,10 +178,21 @@ static size_t auto_decode(pii_decoder *d, const uint8_t *p, size_t n, int eof, p
         i += copy_ascii(s, p + i, n - i);
         if (s->full || i == n)
             return i;
-        int len = utf8_seq(p + i, n - i);
-        if (len > 0) {
-            /* Real UTF-8: this is not CP949; pass everything from here on. */
+        int len = pii_utf8_seq(p + i, n - i);
+        if (len >= 3) {
+            /* Real UTF-8 (Hangul is 3 bytes in UTF-8): this is not CP949;
+             * pass everything from here on. */
             d->locked_utf8 = 1;
+            continue;
+        }
+        if (len == 2) {
+            /* A valid 2-byte sequence proves little: 345 Hangul syllables in
+             * CP949 (홍 C8 AB among them) are valid 2-byte UTF-8 too.  Pass
+             * it through without locking; an invalid sequence later still
+             * switches to CP949. */
+            if (put_identity(s, p + i, 2) < 2)
+                return i;
+            i += 2;
             continue;
         }
         if (len == 0 && !eof)

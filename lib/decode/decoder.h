@@ -71,4 +71,8 @@ static inline int pii_sink_put(pii_dec_sink *s, uint32_t cp, uint64_t pos)
  * double bytes. */
 size_t pii_skip_ascii(const uint8_t *p, size_t i, size_t n);
 
+/* Length of the well-formed UTF-8 sequence at p (2..4), 0 if it may be one
+ * but is cut short at n, -1 if it is not one (p[0] must be >= 0x80). */
+int pii_utf8_seq(const uint8_t *p, size_t n);
+
 #endif

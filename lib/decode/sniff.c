@@ -1,8 +1,45 @@
 /* sniff.c -- picks a decoder mode from the first bytes of an input. */
 #include "sniff.h"
 
+#include "cp949.h"
+#include "decoder.h"
+
 #include <stddef.h>
 #include <stdint.h>
+
+/* 8-bit text: CP949 if the sniffed bytes hold a character that is valid
+ * CP949 but not UTF-8 and no 3- or 4-byte UTF-8 sequence (Korean UTF-8 is
+ * made of those); otherwise UTF-8, with the decoder's own fallback.  Deciding
+ * here, on the whole sniff window, catches CP949 files whose first Hangul
+ * syllable happens to be valid 2-byte UTF-8 (홍 = C8 AB). */
+static int sniff_8bit(const uint8_t *p, size_t n)
+{
+    size_t cp949_only = 0, junk = 0;
+    for (size_t i = 0; i < n;) {
+        if (p[i] < 0x80) {
+            if (p[i] == 0)
+                return PII_DEC_UTF8_AUTO; /* NULs: binary, not CP949 text */
+            i++;
+            continue;
+        }
+        int len = pii_utf8_seq(p + i, n - i);
+        if (len >= 3)
+            return PII_DEC_UTF8_AUTO;
+        if (len == 0)
+            break; /* cut short by the end of the window */
+        if (len == 2) {
+            i += 2;
+        } else if (i + 1 < n && pii_cp949_lookup(p[i], p[i + 1])) {
+            cp949_only++;
+            i += 2;
+        } else {
+            junk++;
+            i++;
+        }
+    }
+    /* Text, not binary noise: CP949 characters and few bytes that are neither. */
+    return cp949_only > 0 && junk * 4 <= cp949_only ? PII_DEC_CP949 : PII_DEC_UTF8_AUTO;
+}
 
 int pii_sniff(const uint8_t *p, size_t n, size_t *bom_len)
 {
@@ -43,5 +80,5 @@ int pii_sniff(const uint8_t *p, size_t n, size_t *bom_len)
         return PII_DEC_UTF16LE;
     if (be >= need && be >= PII_SNIFF_MAJORITY * le)
         return PII_DEC_UTF16BE;
-    return PII_DEC_UTF8_AUTO;
+    return sniff_8bit(p, n);
 }

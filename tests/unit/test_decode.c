@@ -239,7 +239,13 @@ Test(sniff, eight_bit_text_is_auto)
     cr_assert_eq(bom, 0);
     const char *ko = "주민등록번호: 900101-1234567";
     cr_assert_eq(pii_sniff((const uint8_t *)ko, strlen(ko), &bom), PII_DEC_UTF8_AUTO);
-    cr_assert_eq(pii_sniff(RRN_CP949, sizeof RRN_CP949, &bom), PII_DEC_UTF8_AUTO);
+    /* CP949 Korean is recognised from the sniff window (a byte pair that is
+     * CP949 but not UTF-8, no 3-byte UTF-8 sequence). */
+    cr_assert_eq(pii_sniff(RRN_CP949, sizeof RRN_CP949, &bom), PII_DEC_CP949);
+    /* 홍 (C8 AB) is also valid 2-byte UTF-8: alone it proves nothing... */
+    cr_assert_eq(pii_sniff((const uint8_t *)"\xC8\xAB", 2, &bom), PII_DEC_UTF8_AUTO);
+    /* ...but 홍길동 (C8 AB B1 E6 B5 BF) has pairs that are not UTF-8. */
+    cr_assert_eq(pii_sniff((const uint8_t *)"\xC8\xAB\xB1\xE6\xB5\xBF", 6, &bom), PII_DEC_CP949);
     cr_assert_eq(pii_sniff((const uint8_t *)"", 0, &bom), PII_DEC_UTF8_AUTO);
     cr_assert_eq(pii_sniff(NULL, 0, &bom), PII_DEC_UTF8_AUTO);
     cr_assert_eq(pii_sniff((const uint8_t *)"\0", 1, &bom), PII_DEC_UTF8_AUTO);

@@ -253,3 +253,22 @@ Test(stream, empty_and_tiny_inputs)
     cr_assert_eq(t_scan(t_default_engine(), NULL, NULL, 0, &f), PIISCAN_OK);
     t_free(&f);
 }
+
+/* A CP949 file whose first syllable (홍, C8 AB) is also valid UTF-8 must still
+ * be read as CP949, or the account's keyword (계좌) would be lost. */
+Test(stream, cp949_starting_with_a_utf8_lookalike_keeps_its_keywords)
+{
+    const char text[] = "홍길동 계좌번호: 국민은행 123456-01-234567\n";
+    size_t n;
+    char *cp = convert("CP949", text, strlen(text), &n);
+    cr_assert_eq((unsigned char)cp[0], 0xC8);
+    cr_assert_eq((unsigned char)cp[1], 0xAB);
+    tfindings f = {0};
+    cr_assert_eq(t_scan(t_default_engine(), NULL, cp, n, &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_account"), 1, "the keyword must be decoded");
+    size_t pre;
+    free(convert("CP949", text, (size_t)(strstr(text, "123456") - text), &pre));
+    cr_assert_eq(f.v[0].offset, pre);
+    t_free(&f);
+    free(cp);
+}
