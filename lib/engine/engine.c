@@ -131,6 +131,7 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
         p->trigger = d->trigger;
         p->trigger_digits = d->trigger_digits;
         p->trigger_group = d->trigger_group;
+        p->trigger_prefix = d->trigger_prefix;
         p->ctx_before = d->ctx_before;
         p->ctx_after = d->ctx_after;
         p->ctx_required = d->ctx_required;
@@ -158,6 +159,22 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
         if (!p->re) {
             st = PIISCAN_E_PATTERN;
             break;
+        }
+        {
+            uint32_t ft = 0;
+            const uint8_t *bm = NULL;
+            pcre2_pattern_info(p->re, PCRE2_INFO_FIRSTCODETYPE, &ft);
+            pcre2_pattern_info(p->re, PCRE2_INFO_FIRSTBITMAP, &bm);
+            if (ft == 1) {
+                uint32_t cu = 0;
+                pcre2_pattern_info(p->re, PCRE2_INFO_FIRSTCODEUNIT, &cu);
+                memset(p->startmap, 0, sizeof p->startmap);
+                p->startmap[(cu & 0xFF) >> 3] |= (uint8_t)(1u << (cu & 7));
+                p->has_startmap = 1;
+            } else if (ft == 0 && bm) {
+                memcpy(p->startmap, bm, sizeof p->startmap);
+                p->has_startmap = 1;
+            }
         }
         if (d->context) {
             int empty = 0;

@@ -33,9 +33,14 @@ typedef struct pii_engine_pattern {
     int trigger;          /* enum pii_trigger */
     unsigned trigger_digits;
     unsigned trigger_group; /* longest group of adjacent digits/masks the value must have */
+    unsigned trigger_prefix; /* bytes before the first digit/mask where a match may start */
     unsigned ctx_before, ctx_after;
     int ctx_required;
     int confidence;
+    /* Bytes a match can start with (PCRE2's start bitmap, or its one first
+     * code unit); has_startmap = 0 when PCRE2 could not tell. */
+    int has_startmap;
+    uint8_t startmap[32];
 } pii_engine_pattern;
 
 #define PII_ENGINE_MAGIC 0x454e474eu /* "ENGN" */

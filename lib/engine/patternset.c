@@ -18,6 +18,7 @@
 #include "default_patterns.h"
 #include "detect/detect.h"
 #include "engine.h"
+#include "scan/prefilter.h"
 
 /* ---- macros -------------------------------------------------------------- */
 
@@ -186,6 +187,7 @@ static pii_pattern_def *set_add(piiscan_patterns *s, const char *id)
     memset(d, 0, sizeof *d);
     snprintf(d->id, sizeof d->id, "%s", id);
     d->trigger = PII_TRIGGER_ALWAYS;
+    d->trigger_prefix = PII_WINDOW_PRE;
     d->ctx_before = 64;
     d->ctx_after = 32;
     d->confidence = PIISCAN_CONF_MEDIUM;
@@ -284,9 +286,16 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
         } else if (!strcmp(val, "at")) {
             d->trigger = PII_TRIGGER_AT;
         } else if (!strncmp(val, "digits", 6) && (val[6] == ' ' || val[6] == '\t')) {
-            /* "digits N" or "digits N group G" */
-            char *rest = trim(val + 6), *g = strstr(rest, "group");
-            unsigned gv = 0;
+            /* "digits N [group G] [prefix B]", keywords in that order. */
+            char *rest = trim(val + 6), *g = strstr(rest, "group"), *b = strstr(rest, "prefix");
+            unsigned gv = 0, bv = PII_WINDOW_PRE;
+            if (b) {
+                if (b[6] != ' ' && b[6] != '\t')
+                    PARSE_FAIL(ps, d->id, "trigger: 'prefix B' needs B in 0..%d", PII_WINDOW_PRE);
+                *b = 0;
+                if (parse_uint(trim(b + 6), PII_WINDOW_PRE, &bv))
+                    PARSE_FAIL(ps, d->id, "trigger: 'prefix B' needs B in 0..%d", PII_WINDOW_PRE);
+            }
             if (g) {
                 if (g[5] != ' ' && g[5] != '\t')
                     PARSE_FAIL(ps, d->id, "trigger: 'group G' needs G in 1..64");
@@ -301,8 +310,9 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
             d->trigger = PII_TRIGGER_DIGITS;
             d->trigger_digits = u;
             d->trigger_group = gv;
+            d->trigger_prefix = bv;
         } else {
-            PARSE_FAIL(ps, d->id, "trigger must be 'digits N [group G]', 'at' or 'always'");
+            PARSE_FAIL(ps, d->id, "trigger must be 'digits N [group G] [prefix B]', 'at' or 'always'");
         }
     } else if (!strcmp(key, "context")) {
         r = set_string(&d->context, val, append);

@@ -23,6 +23,7 @@ typedef struct pii_pattern_def {
     int trigger;       /* enum pii_trigger */
     unsigned trigger_digits;
     unsigned trigger_group;
+    unsigned trigger_prefix;
     char *context;     /* comma-separated keywords, as written; may be NULL */
     unsigned ctx_before, ctx_after;
     int ctx_required;

@@ -3,6 +3,8 @@
  * walks character by character. */
 #include "prefilter.h"
 
+#include "engine.h"
+
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -22,8 +24,8 @@ static uint64_t sub_sat(uint64_t a, uint64_t b)
     return a > b ? a - b : 0;
 }
 
-static int push(pii_winvec *out, uint64_t ws, uint64_t we, uint32_t count, unsigned group,
-                uint8_t at)
+static int push(pii_winvec *out, uint64_t ws, uint64_t we, uint64_t cs, uint32_t count,
+                unsigned group, uint8_t at)
 {
     if (we <= ws)
         return 0;
@@ -35,7 +37,10 @@ static int push(pii_winvec *out, uint64_t ws, uint64_t we, uint32_t count, unsig
         out->v = nv;
         out->cap = ncap;
     }
-    out->v[out->n++] = (pii_window){ws, we, count, (uint8_t)(group > 255 ? 255 : group), at};
+    /* Subject end: a whole cluster's matches end near its last member; a
+     * piece of a long run or an '@' window may be followed by more value. */
+    uint64_t se = we + ((at || group >= 255) ? PII_MAX_MATCH : PII_WINDOW_TAIL);
+    out->v[out->n++] = (pii_window){ws, we, cs, se, count, (uint8_t)(group > 255 ? 255 : group), at};
     return 0;
 }
 
@@ -43,7 +48,7 @@ static int close_cluster(pii_prefilter *pf, pii_winvec *out)
 {
     int r = 0;
     if (pf->count >= pf->min_digits)
-        r = push(out, pf->cl_ws, pf->cl_last_end, pf->count,
+        r = push(out, pf->cl_ws, pf->cl_last_end, pf->cl_cs, pf->count,
                  pf->count >= pf->sat_digits ? 255 : pf->group, 0);
     pf->open = 0;
     pf->count = 0;
@@ -166,7 +171,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
             break; /* wait for the rest of the character */
         uint64_t at_pos = base + i;
         if (c == C_AT && pf->want_at &&
-            push(out, sub_sat(at_pos, PII_AT_BACK), at_pos, 0, 0, 1) != 0)
+            push(out, sub_sat(at_pos, PII_AT_BACK), at_pos, sub_sat(at_pos, PII_AT_BACK), 0, 0, 1) != 0)
             return -1;
         if (c == C_XMASK)
             c = pf->open ? C_MASK : C_OTHER; /* x/X only mask inside a run: "x" is a letter */
@@ -175,6 +180,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                 if (!pf->open) {
                     pf->open = 1;
                     pf->cl_ws = sub_sat(at_pos, PII_WINDOW_PRE);
+                    pf->cl_cs = at_pos;
                     pf->count = 0;
                     pf->run = 0;
                     pf->group = 0;
@@ -211,9 +217,10 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
          * have so far, so memory stays bounded on a megabyte of digits.
          * Pieces are contiguous, so their union (all the scanner looks at)
          * does not depend on where the chunks ended. */
-        if (push(out, pf->cl_ws, pf->cl_last_end, pf->count, 255, 0) != 0)
+        if (push(out, pf->cl_ws, pf->cl_last_end, pf->cl_cs, pf->count, 255, 0) != 0)
             return -1;
-        pf->cl_ws = pf->cl_last_end;
+        /* The next piece continues the run: no prefix before it. */
+        pf->cl_ws = pf->cl_cs = pf->cl_last_end;
     }
     return 0;
 }

@@ -30,12 +30,19 @@
 /* Bytes before a cluster where a match may start: a passport letter, "+82 ",
  * or an old licence's region name ("경기북부 " is 13 bytes). */
 #define PII_WINDOW_PRE 32
+/* A match in a cluster's window may end at most this many bytes after the
+ * cluster's last member (lookaheads such as {{RB}} read a few bytes there).
+ * Long runs handed over in pieces, '@' windows and whole pages use
+ * PII_MAX_MATCH instead, because their matches may run on past the window. */
+#define PII_WINDOW_TAIL 32
 /* Bytes before an '@' where an e-mail address may start (local part <= 64). */
 #define PII_AT_BACK 64
 
 /* A candidate window: matches may start in [ws, we). */
 typedef struct pii_window {
     uint64_t ws, we;
+    uint64_t cs;    /* first member of the cluster (ws + PII_WINDOW_PRE unless cut) */
+    uint64_t se;    /* subject end for searches in this window (see PII_WINDOW_TAIL) */
     uint32_t count; /* digits + mask characters of the cluster (0 for '@') */
     uint8_t group;  /* longest group of adjacent members; 255 = unknown (long run) */
     uint8_t at;     /* 1: an '@' window */
@@ -50,6 +57,7 @@ typedef struct pii_prefilter {
     uint64_t pos;        /* absolute text position of the next byte to examine */
     int open;            /* a cluster is open */
     uint64_t cl_ws;      /* start of the open cluster's (next) window piece */
+    uint64_t cl_cs;      /* its first member (or where the piece continues) */
     uint64_t cl_last_end;/* end of its last member */
     unsigned count;      /* its members */
     unsigned gap;        /* non-member characters since the last member */

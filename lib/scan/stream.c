@@ -170,22 +170,39 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
     return 1;
 }
 
+/* 1 if some byte of p[0..n) can start a match of pattern ep. */
+static int any_start_byte(const pii_engine_pattern *ep, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ep->startmap[p[i] >> 3] & (1u << (p[i] & 7)))
+            return 1;
+    return 0;
+}
+
 /* Runs pattern pi over match starts in [ws, we). */
 static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
-                             uint64_t ws, uint64_t we, int eof)
+                             uint64_t ws, uint64_t we, uint64_t se, int eof)
 {
     const pii_engine_pattern *p = &s->engine->p[pi];
     uint64_t text_end = s->base + s->len;
     uint64_t st = ws > s->last_end[pi] ? ws : s->last_end[pi];
+    if (st < s->searched_to[pi])
+        st = s->searched_to[pi];
     if (st >= we)
         return PIISCAN_OK;
-    uint64_t subj_end = we + PII_MAX_MATCH < text_end ? we + PII_MAX_MATCH : text_end;
+    s->searched_to[pi] = we;
+    uint64_t subj_end = se < text_end ? se : text_end;
     /* A match that reaches a subject end which is not the end of the input
      * might be longer in truth: it is dropped rather than reported cut. */
     int truncated = !(eof && subj_end == text_end);
     pcre2_set_offset_limit(scr->mctx, (PCRE2_SIZE)(we - 1 - s->base));
     uint32_t mopts = truncated ? PCRE2_NOTEOL : 0;
     while (st < we) {
+        /* A PCRE2 call costs a few hundred instructions even when it finds
+         * nothing; a pattern that must start with a letter (a passport)
+         * need not be called on a window of digits and punctuation. */
+        if (p->has_startmap && !any_start_byte(p, s->text + (st - s->base), (size_t)(we - st)))
+            break;
         int rc = pcre2_match(p->re, s->text, (PCRE2_SIZE)(subj_end - s->base),
                              (PCRE2_SIZE)(st - s->base), mopts, scr->md, scr->mctx);
         if (rc < 0)
@@ -194,7 +211,9 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
         uint64_t ms = s->base + ov[0], me = s->base + ov[1];
         if (ms >= we || me < ms)
             break;
-        if (me == ms || (truncated && me == subj_end)) {
+        /* Longer than PII_MAX_MATCH, or cut by the subject end: either way
+         * the answer could depend on where windows and chunks ended. */
+        if (me == ms || me - ms > PII_MAX_MATCH || (truncated && me == subj_end)) {
             st = ms + 1;
             continue;
         }
@@ -265,35 +284,30 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         }
         iv[j] = w;
     }
-    size_t m = 0;
-    for (size_t i = 0; i < niv; i++) {
-        if (m && iv[i].ws <= iv[m - 1].we) {
-            if (iv[i].we > iv[m - 1].we)
-                iv[m - 1].we = iv[i].we;
-            if (iv[i].count > iv[m - 1].count)
-                iv[m - 1].count = iv[i].count;
-            if (iv[i].group > iv[m - 1].group)
-                iv[m - 1].group = iv[i].group;
-            iv[m - 1].at |= iv[i].at;
-        } else {
-            iv[m++] = iv[i];
-        }
-    }
+    /* Windows are not merged: each keeps its own count and group, so a
+     * pattern runs only where its trigger holds (merging would let one
+     * 13-digit timestamp switch every pattern on for a whole CSV line).
+     * searched_to keeps overlapping windows from searching a position twice. */
     size_t first_new = s->npend;
     piiscan_status st = PIISCAN_OK;
     for (uint32_t pi = 0; pi < e->n && st == PIISCAN_OK; pi++) {
         const pii_engine_pattern *p = &e->p[pi];
         if (p->trigger == PII_TRIGGER_ALWAYS) {
             if (P < pe)
-                st = search(s, scr, pi, P, pe, eof);
+                st = search(s, scr, pi, P, pe, pe + PII_MAX_MATCH, eof);
             continue;
         }
-        for (size_t k = 0; k < m && st == PIISCAN_OK; k++) {
+        for (size_t k = 0; k < niv && st == PIISCAN_OK; k++) {
             int applies = p->trigger == PII_TRIGGER_AT
                               ? iv[k].at
                               : iv[k].count >= p->trigger_digits && iv[k].group >= p->trigger_group;
-            if (applies)
-                st = search(s, scr, pi, iv[k].ws, iv[k].we, eof);
+            if (!applies)
+                continue;
+            /* Digit patterns start at most `prefix` bytes before the cluster. */
+            uint64_t from = iv[k].ws;
+            if (p->trigger == PII_TRIGGER_DIGITS && iv[k].cs > from + p->trigger_prefix)
+                from = iv[k].cs - p->trigger_prefix;
+            st = search(s, scr, pi, from, iv[k].we, iv[k].se, eof);
         }
     }
     if (iv != local)
@@ -521,7 +535,7 @@ static piiscan_status run_bytes(struct piiscan_stream *s, piiscan_scratch *scr, 
 piiscan_status pii_stream_init(struct piiscan_stream *s, const piiscan_engine *e,
                                const struct piiscan_options *o)
 {
-    uint64_t *le = s->last_end;
+    uint64_t *le = s->last_end, *sto = s->searched_to;
     uint8_t *text = s->text;
     uint64_t *map = s->map;
     size_t cap = s->cap, map_cap = s->map_cap;
@@ -532,7 +546,8 @@ piiscan_status pii_stream_init(struct piiscan_stream *s, const piiscan_engine *e
         pend_release(&s->pend[i]);
     if (s->engine != e) {
         free(le);
-        le = NULL;
+        free(sto);
+        le = sto = NULL;
     }
     memset(s, 0, sizeof *s);
     s->magic = PII_STREAM_MAGIC;
@@ -550,9 +565,11 @@ piiscan_status pii_stream_init(struct piiscan_stream *s, const piiscan_engine *e
     s->pend = pend;
     s->pend_cap = pend_cap;
     s->last_end = le ? le : calloc(e->n ? e->n : 1, sizeof *s->last_end);
-    if (!s->last_end)
+    s->searched_to = sto ? sto : calloc(e->n ? e->n : 1, sizeof *s->searched_to);
+    if (!s->last_end || !s->searched_to)
         return PIISCAN_E_NOMEM;
     memset(s->last_end, 0, (e->n ? e->n : 1) * sizeof *s->last_end);
+    memset(s->searched_to, 0, (e->n ? e->n : 1) * sizeof *s->searched_to);
     s->ident_end = UINT64_MAX;
     s->line_no = 1;
     pii_prefilter_init(&s->pf, e->min_digits, e->sat_digits, e->has_at);
@@ -574,6 +591,7 @@ void pii_stream_release(struct piiscan_stream *s)
     free(s->map);
     free(s->windows.v);
     free(s->last_end);
+    free(s->searched_to);
     memset(s, 0, sizeof *s);
 }
 

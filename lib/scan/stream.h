@@ -4,10 +4,12 @@
  *  - decoded text is cut into fixed absolute pages of PII_PAGE bytes; a page
  *    is processed once every window that can touch it is known and the text
  *    after it (PII_MAX_MATCH + context) is there, or at end of input;
- *  - windows inside a page are merged as a union of intervals, which does
- *    not depend on the order they arrived in;
+ *  - windows inside a page are visited in start order, each with its own
+ *    trigger data, and a pattern skips starts it already examined, so a
+ *    window cut into pieces examines exactly what it would whole;
  *  - each pattern searches from max(window start, end of its last accepted
- *    match), with an offset limit at the window end;
+ *    match, what it already searched), with an offset limit at the window
+ *    end; matches longer than PII_MAX_MATCH are dropped;
  *  - overlapping findings of different types are resolved in groups that are
  *    complete (no later page can touch them), again at page boundaries.
  * So the whole-buffer scan is simply a stream fed once. */
@@ -64,7 +66,8 @@ struct piiscan_stream {
     pii_prefilter pf;
     pii_winvec windows;
     uint64_t next_page;
-    uint64_t *last_end;  /* per pattern */
+    uint64_t *last_end;  /* per pattern: end of its last accepted match */
+    uint64_t *searched_to; /* per pattern: every start below was examined */
     uint64_t line_pos, line_no;
     pii_pending *pend;
     size_t npend, pend_cap;
