@@ -10,10 +10,15 @@ name = Payment card number
 regex = {{LB}}(?<![0-9]\.)(?<![*#])(?:
 # contiguous, 13-19 (masks allowed after the first digit)
 regex += {{DIGIT}}{{MDIGIT}}{12,18}
-# 4-4-4-4, optionally a tail of 1-3 (17-19 digits); one separator throughout
-regex += |{{DIGIT}}{{MDIGIT}}{3}({{DASH}}|{{SP}})(?:{{MDIGIT}}{4}\1){2}{{MDIGIT}}{4}(?:\1{{MDIGIT}}{1,3})?
+# 4-4-4-4; one separator throughout.  The first alternative that matches
+# wins, so "4870 7541 4980 4859 21:17:14" gives the card, not an 18-digit
+# number that fails Luhn; a 17-19-digit grouped card (rare) is tried only
+# when the 16-digit reading does not match.
+regex += |{{DIGIT}}{{MDIGIT}}{3}({{DASH}}|{{SP}})(?:{{MDIGIT}}{4}\1){2}{{MDIGIT}}{4}(?!\.{{DIGIT}})(?!{{MDIGIT}}){{RB}}
+# 4-4-4-4 with a tail of 1-3 (17-19 digits)
+regex += |{{DIGIT}}{{MDIGIT}}{3}({{DASH}}|{{SP}})(?:{{MDIGIT}}{4}\2){3}{{MDIGIT}}{1,3}
 # 4-6-5 (AMEX) and 4-6-4 (Diners)
-regex += |{{DIGIT}}{{MDIGIT}}{3}({{DASH}}|{{SP}}){{MDIGIT}}{6}\2{{MDIGIT}}{4,5}
+regex += |{{DIGIT}}{{MDIGIT}}{3}({{DASH}}|{{SP}}){{MDIGIT}}{6}\3{{MDIGIT}}{4,5}
 regex += )(?!\.{{DIGIT}})(?!{{MDIGIT}}){{RB}}
 validator = card
 # Visa 13 is the shortest PAN; 4-4-4-4 has groups of 4.

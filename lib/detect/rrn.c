@@ -71,6 +71,25 @@ static int random_tail_era(int y, int m, int d)
     return y > 2020 || (y == 2020 && (m > 10 || (m == 10 && d >= 5)));
 }
 
+/* A 13-digit epoch-millisecond timestamp between 2017-07 and 2033-05
+ * (1.5e12 .. 2.0e12 ms): the span in which logs and exports are written. */
+static int epoch_ms_like(const char *d)
+{
+    return d[0] == '1' && d[1] >= '5' && d[1] <= '9';
+}
+
+/* A Korean EAN-13 product barcode: GS1 prefix 880 and a valid EAN check digit
+ * (weights 1,3,1,3,... over the first 12 digits; GS1 General Specifications 7.9). */
+static int korean_ean13(const char *d)
+{
+    if (d[0] != '8' || d[1] != '8' || d[2] != '0')
+        return 0;
+    int sum = 0;
+    for (int i = 0; i < 12; i++)
+        sum += (d[i] - '0') * (i % 2 ? 3 : 1);
+    return (10 - sum % 10) % 10 == d[12] - '0';
+}
+
 /* The shape: 13 digit/mask positions, optionally one separator after the
  * sixth (the regex only lets a dash through). */
 static int hyphenated(const pii_candidate *c)
@@ -114,6 +133,13 @@ static void validate_registration(const pii_candidate *c, pii_verdict *v, int fo
         return;
     }
     v->masked = 0;
+    /* Two kinds of ordinary 13-digit value read as registration numbers
+     * often enough to flood a CSV or a log: epoch-millisecond timestamps
+     * (1703043215007 reads 2017-03-04, gender 3) and Korean EAN-13 barcodes
+     * (prefix 880, with their own valid check digit).  Written bare, with no
+     * keyword near, they are taken for what they far more likely are. */
+    if (c->norm_len == 13 && (epoch_ms_like(d) || korean_ean13(d)) && !c->has_context(c))
+        return;
     int cd = d[12] - '0';
     int sum_ok = cd == pii_rrn_check_digit(d) || (foreign && cd == pii_frn_check_digit(d));
     /* Digits 8-9 of a pre-2020 RRN are a region code 00-96 (stdnum rejects

@@ -3,6 +3,7 @@
  * keywords, the validator, and the prefilter thresholds. */
 #include "engine.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,7 @@ PIISCAN_API void piiscan_engine_free(piiscan_engine *engine)
 static char *keywords_regex(const char *list, int *empty)
 {
     size_t n = strlen(list);
-    char *out = malloc(2 * n + 8);
+    char *out = malloc(2 * n + 32 * (n + 1) + 8); /* escapes + word guards per keyword */
     if (!out)
         return NULL;
     size_t len = 0, count = 0;
@@ -53,12 +54,25 @@ static char *keywords_regex(const char *list, int *empty)
         if (t > p) {
             if (count++)
                 out[len++] = '|';
+            /* An ASCII keyword is a word: "bank" must not fire inside
+             * "samplebank.com".  Hangul keywords are matched anywhere
+             * (Korean attaches particles: 계좌로, 입금해). */
+            int word = ((unsigned char)*p < 0x80 && isalnum((unsigned char)*p)) ||
+                       ((unsigned char)t[-1] < 0x80 && isalnum((unsigned char)t[-1]));
+            if (word) {
+                memcpy(out + len, "(?<![A-Za-z])", 13);
+                len += 13;
+            }
             for (const char *c = p; c < t; c++) {
                 unsigned char u = (unsigned char)*c;
                 if (u < 0x80 && !((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') ||
                                   (u >= 'A' && u <= 'Z') || u == ' '))
                     out[len++] = '\\';
                 out[len++] = *c;
+            }
+            if (word) {
+                memcpy(out + len, "(?![A-Za-z])", 12);
+                len += 12;
             }
         }
         p = e;

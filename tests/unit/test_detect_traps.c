@@ -1,0 +1,68 @@
+/* test_detect_traps.c -- precision traps found by the benchmark corpora
+ * (bench/README.md, "planted versus found"): values that pass a checksum by
+ * chance and must not be reported, and the values they hide among, which
+ * must still be. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "testutil.h"
+
+/* 1703043215007 is an epoch-millisecond time (2023-12-20) that also reads as
+ * 2017-03-04, gender 3, with a valid RRN check digit (computed by hand with
+ * weights 2..9,2..5: sum 125, (11 - 125 % 11) % 10 = 7). */
+Test(traps, epoch_millisecond_timestamp_is_not_an_rrn)
+{
+    tfindings f = {0};
+    cr_assert_eq(t_scan_str("created_ms=1703043215007 ok\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_rrn"), 0);
+    cr_assert_eq(t_count_type(&f, "kr_frn"), 0);
+    t_free(&f);
+    /* With a keyword it is reported: a child's number written bare. */
+    cr_assert_eq(t_scan_str("주민등록번호 1703043215007\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_rrn"), 1);
+    cr_assert_eq(f.v[0].validation, PIISCAN_VALID_CHECKSUM);
+    t_free(&f);
+    /* Hyphenated, it is written as an RRN and reported as one. */
+    cr_assert_eq(t_scan_str("170304-3215007\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_rrn"), 1);
+    t_free(&f);
+}
+
+/* 8801011439511: Korean GS1 prefix 880, valid EAN-13 check digit
+ * (1,3 weights: sum 89, (10 - 9) % 10 = 1), and also 1988-01-01, gender 1,
+ * with a valid RRN check digit. */
+Test(traps, korean_ean13_barcode_is_not_an_rrn)
+{
+    tfindings f = {0};
+    cr_assert_eq(t_scan_str("barcode,8801011439511,qty\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_rrn"), 0);
+    t_free(&f);
+    cr_assert_eq(t_scan_str("주민번호: 8801011439511\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_rrn"), 1);
+    t_free(&f);
+}
+
+/* A card followed by a time: the 16-digit reading must win over an 18-digit
+ * one that fails Luhn.  4111 1111 1111 1111 is the standard Visa test PAN. */
+Test(traps, grouped_card_followed_by_a_time)
+{
+    tfindings f = {0};
+    cr_assert_eq(t_scan_str("결제 4111 1111 1111 1111 21:17:14 승인\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "card"), 1);
+    const tfinding *c = t_first_type(&f, "card");
+    cr_assert_eq(c->length, 19);
+    cr_assert_str_eq(c->display, "4111 11** **** 1111");
+    t_free(&f);
+}
+
+/* ASCII keywords are words: "bank" inside a domain is not account context. */
+Test(traps, ascii_keyword_inside_a_word_is_not_context)
+{
+    tfindings f = {0};
+    cr_assert_eq(t_scan_str("mail samplebank.com ref 110123456789\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_account"), 0);
+    t_free(&f);
+    cr_assert_eq(t_scan_str("bank: 110123456789\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_account"), 1);
+    t_free(&f);
+}
