@@ -106,6 +106,25 @@ static int has_context(const pii_candidate *c)
     return cs->cached;
 }
 
+/* 1 if a keyword of p lies in the union of the context windows of every match
+ * that can start at or after `from` and end by `se`. */
+static int keyword_near(struct piiscan_stream *s, piiscan_scratch *scr,
+                        const pii_engine_pattern *p, uint64_t from, uint64_t se)
+{
+    if (!p->ctx_re)
+        return 0;
+    uint64_t lo = from > p->ctx_before ? from - p->ctx_before : 0;
+    uint64_t hi = se + p->ctx_after;
+    if (lo < s->base)
+        lo = s->base;
+    if (hi > s->base + s->len)
+        hi = s->base + s->len;
+    if (hi <= lo)
+        return 0;
+    return pcre2_match(p->ctx_re, s->text + (lo - s->base), (PCRE2_SIZE)(hi - lo), 0, 0, scr->md,
+                       NULL) >= 0;
+}
+
 /* ---- findings ------------------------------------------------------------------ */
 
 static pii_pending *pend_push(struct piiscan_stream *s)
@@ -307,6 +326,15 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             uint64_t from = iv[k].ws;
             if (p->trigger == PII_TRIGGER_DIGITS && iv[k].cs > from + p->trigger_prefix)
                 from = iv[k].cs - p->trigger_prefix;
+            /* A pattern that needs a keyword is not searched where no keyword
+             * is near any match the window could hold (a CSV export has
+             * none: kr_account's regex would otherwise run on every long
+             * number only to be refused for want of one). */
+            if (p->ctx_required &&
+                ((p->has_startmap && from < iv[k].we &&
+                  !any_start_byte(p, s->text + (from - s->base), (size_t)(iv[k].we - from))) ||
+                 !keyword_near(s, scr, p, from, iv[k].se)))
+                continue;
             st = search(s, scr, pi, from, iv[k].we, iv[k].se, eof);
         }
     }
