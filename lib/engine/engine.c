@@ -3,7 +3,6 @@
  * keywords, the validator, and the prefilter thresholds. */
 #include "engine.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +13,6 @@ static void pattern_free(pii_engine_pattern *p)
     free(p->id);
     free(p->name);
     pcre2_code_free(p->re);
-    pcre2_code_free(p->ctx_re);
 }
 
 PIISCAN_API void piiscan_engine_free(piiscan_engine *engine)
@@ -23,68 +21,10 @@ PIISCAN_API void piiscan_engine_free(piiscan_engine *engine)
         return;
     for (size_t i = 0; i < engine->n; i++)
         pattern_free(&engine->p[i]);
+    pii_keywords_free(&engine->kw);
     free(engine->p);
     engine->magic = 0;
     free(engine);
-}
-
-/* Builds "(?:kw1|kw2|...)" from a comma-separated list, escaping every ASCII
- * punctuation character; caseless matching (byte mode: ASCII only) is set at
- * compile time.  Returns NULL if the list has no keyword (*empty = 1) or on
- * allocation failure. */
-static char *keywords_regex(const char *list, int *empty)
-{
-    size_t n = strlen(list);
-    char *out = malloc(2 * n + 32 * (n + 1) + 8); /* escapes + word guards per keyword */
-    if (!out)
-        return NULL;
-    size_t len = 0, count = 0;
-    memcpy(out, "(?:", 3);
-    len = 3;
-    const char *p = list;
-    while (*p) {
-        while (*p == ',' || *p == ' ' || *p == '\t')
-            p++;
-        const char *e = p;
-        while (*e && *e != ',')
-            e++;
-        const char *t = e;
-        while (t > p && (t[-1] == ' ' || t[-1] == '\t'))
-            t--;
-        if (t > p) {
-            if (count++)
-                out[len++] = '|';
-            /* An ASCII keyword is a word: "bank" must not fire inside
-             * "samplebank.com".  Hangul keywords are matched anywhere
-             * (Korean attaches particles: 계좌로, 입금해). */
-            int word = ((unsigned char)*p < 0x80 && isalnum((unsigned char)*p)) ||
-                       ((unsigned char)t[-1] < 0x80 && isalnum((unsigned char)t[-1]));
-            if (word) {
-                memcpy(out + len, "(?<![A-Za-z])", 13);
-                len += 13;
-            }
-            for (const char *c = p; c < t; c++) {
-                unsigned char u = (unsigned char)*c;
-                if (u < 0x80 && !((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') ||
-                                  (u >= 'A' && u <= 'Z') || u == ' '))
-                    out[len++] = '\\';
-                out[len++] = *c;
-            }
-            if (word) {
-                memcpy(out + len, "(?![A-Za-z])", 12);
-                len += 12;
-            }
-        }
-        p = e;
-    }
-    out[len++] = ')';
-    out[len] = 0;
-    *empty = count == 0;
-    if (*empty) {
-        free(out);
-        return NULL;
-    }
-    return out;
 }
 
 static pcre2_code *compile_jit(const char *pattern, uint32_t extra, piiscan_error **error,
@@ -191,20 +131,12 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
             }
         }
         if (d->context) {
-            int empty = 0;
-            char *kw = keywords_regex(d->context, &empty);
-            if (!kw && !empty) {
+            int k = pii_keywords_add(&e->kw, d->context, (unsigned)(e->n - 1));
+            if (k < 0) {
                 st = PIISCAN_E_NOMEM;
                 break;
             }
-            if (kw) {
-                p->ctx_re = compile_jit(kw, PCRE2_CASELESS, error, d, "context");
-                free(kw);
-                if (!p->ctx_re) {
-                    st = PIISCAN_E_PATTERN;
-                    break;
-                }
-            }
+            p->has_keywords = k > 0;
         }
         if (p->trigger == PII_TRIGGER_DIGITS) {
             if (e->min_digits == 0 || p->trigger_digits < e->min_digits)

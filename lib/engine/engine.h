@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "detect/detect.h"
+#include "keywords.h"
 #include "piiscan.h"
 
 /* Byte mode (never UTF: the scanner matches bytes and must not choke on
@@ -28,7 +29,7 @@ typedef struct pii_engine_pattern {
     char *id;
     char *name;
     pcre2_code *re;
-    pcre2_code *ctx_re;   /* keywords as one caseless alternation; NULL if none */
+    int has_keywords;     /* context keywords are in the engine's kw with this type's bit */
     const pii_detector *det;
     int trigger;          /* enum pii_trigger */
     unsigned trigger_digits;
@@ -53,6 +54,9 @@ struct piiscan_engine {
     unsigned sat_digits; /* largest: a cluster with this many satisfies every pattern */
     int has_at, has_always;
     unsigned max_ctx_before, max_ctx_after;
+    /* Every pattern's context keywords in one set (a bit per type), so the
+     * text is searched for keywords once, not once per pattern. */
+    pii_keywords kw;
 };
 
 #endif

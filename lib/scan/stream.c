@@ -74,10 +74,77 @@ static piiscan_status decode_append(struct piiscan_stream *s, const uint8_t *src
 
 /* ---- context ------------------------------------------------------------------ */
 
+/* Forgets keyword hits before `lo` (called as pages advance). */
+static void kwcache_trim(pii_kwcache *c, uint64_t lo)
+{
+    /* What is kept covers [low, scanned_to) exactly; queries below low rescan. */
+    if (lo > c->low)
+        c->low = lo;
+    if (c->scanned_to < c->low)
+        c->scanned_to = c->low;
+    while (c->first < c->n && c->pos[c->first] < lo)
+        c->first++;
+    if (c->first > 64 && c->first * 2 > c->n) {
+        memmove(c->pos, c->pos + c->first, (c->n - c->first) * sizeof *c->pos);
+        memmove(c->kw, c->kw + c->first, (c->n - c->first) * sizeof *c->kw);
+        c->n -= c->first;
+        c->first = 0;
+    }
+}
+
+/* 1 if a keyword of pattern pi occurs wholly inside [lo, hi) of the text
+ * (judged with its real neighbours). */
+static int keyword_in(struct piiscan_stream *s, uint32_t pi, uint64_t lo, uint64_t hi)
+{
+    const pii_keywords *kws = &s->engine->kw;
+    pii_kwcache *c = &s->kwc;
+    if (!s->engine->p[pi].has_keywords || hi <= lo)
+        return 0;
+    if (lo < c->low || lo > c->scanned_to) {
+        /* Outside what the cache covers: start over at lo (never leave a
+         * stretch unsearched between low and scanned_to). */
+        c->first = c->n = 0;
+        c->low = c->scanned_to = lo;
+    }
+    uint64_t from = c->scanned_to > lo ? c->scanned_to : lo;
+    if (hi > from) {
+        size_t i = (size_t)(from - s->base), to = (size_t)(hi - s->base);
+        while ((i = pii_keywords_next(kws, s->text, s->len, i, to)) != SIZE_MAX) {
+            for (uint32_t e = pii_keywords_bucket(kws, s->text, s->len, i); e; e = kws->ent[e - 1][1]) {
+                uint32_t k = kws->ent[e - 1][0];
+                if (!pii_keyword_at(&kws->v[k], s->text, s->len, i))
+                    continue;
+                if (c->n == c->cap) {
+                    size_t ncap = c->cap ? c->cap * 2 : 64;
+                    uint64_t *np = realloc(c->pos, ncap * sizeof *np);
+                    if (np)
+                        c->pos = np;
+                    uint32_t *nk = np ? realloc(c->kw, ncap * sizeof *nk) : NULL;
+                    if (!nk)
+                        return 1; /* out of memory: err on the side of reporting */
+                    c->kw = nk;
+                    c->cap = ncap;
+                }
+                c->pos[c->n] = s->base + i;
+                c->kw[c->n++] = k;
+            }
+            i++;
+        }
+        c->scanned_to = hi;
+    }
+    for (size_t j = c->first; j < c->n && c->pos[j] < hi; j++) {
+        const pii_keyword *k = &kws->v[c->kw[j]];
+        if (c->pos[j] >= lo && c->pos[j] + k->len <= hi && (k->mask[pi >> 3] & (1u << (pi & 7))))
+            return 1;
+    }
+    return 0;
+}
+
 typedef struct ctx_state {
     struct piiscan_stream *s;
     piiscan_scratch *scratch;
     const pii_engine_pattern *p;
+    uint32_t pi;
     uint64_t ms, me;
     int cached; /* -1 unknown */
 } ctx_state;
@@ -91,7 +158,7 @@ static int has_context(const pii_candidate *c)
         return cs->cached;
     cs->cached = 0;
     const pii_engine_pattern *p = cs->p;
-    if (!p->ctx_re)
+    if (!p->has_keywords)
         return 0;
     struct piiscan_stream *s = cs->s;
     uint64_t lo = cs->ms > p->ctx_before ? cs->ms - p->ctx_before : 0;
@@ -100,29 +167,22 @@ static int has_context(const pii_candidate *c)
         lo = s->base; /* cannot happen: PII_LOOKBACK covers the window */
     if (hi > s->base + s->len)
         hi = s->base + s->len;
-    int rc = pcre2_match(p->ctx_re, s->text + (lo - s->base), (PCRE2_SIZE)(hi - lo), 0, 0,
-                         cs->scratch->md, NULL);
-    cs->cached = rc >= 0;
+    cs->cached = keyword_in(s, cs->pi, lo, hi);
     return cs->cached;
 }
 
-/* 1 if a keyword of p lies in the union of the context windows of every match
- * that can start at or after `from` and end by `se`. */
-static int keyword_near(struct piiscan_stream *s, piiscan_scratch *scr,
-                        const pii_engine_pattern *p, uint64_t from, uint64_t se)
+/* 1 if a keyword of pattern pi lies in the union of the context windows of
+ * every match that can start at or after `from` and end by `se`. */
+static int keyword_near(struct piiscan_stream *s, uint32_t pi, uint64_t from, uint64_t se)
 {
-    if (!p->ctx_re)
-        return 0;
+    const pii_engine_pattern *p = &s->engine->p[pi];
     uint64_t lo = from > p->ctx_before ? from - p->ctx_before : 0;
     uint64_t hi = se + p->ctx_after;
     if (lo < s->base)
         lo = s->base;
     if (hi > s->base + s->len)
         hi = s->base + s->len;
-    if (hi <= lo)
-        return 0;
-    return pcre2_match(p->ctx_re, s->text + (lo - s->base), (PCRE2_SIZE)(hi - lo), 0, 0, scr->md,
-                       NULL) >= 0;
+    return keyword_in(s, pi, lo, hi);
 }
 
 /* ---- findings ------------------------------------------------------------------ */
@@ -154,7 +214,7 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
         return 0;
     pii_candidate c;
     pii_candidate_init(&c, &scr->cbuf, s->text + (ms - s->base), len);
-    ctx_state cs = {s, scr, p, ms, me, -1};
+    ctx_state cs = {s, scr, p, pi, ms, me, -1};
     c.rrn_policy = s->opts.rrn_policy;
     c.has_context = has_context;
     c.scan_state = &cs;
@@ -333,7 +393,7 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             if (p->ctx_required &&
                 ((p->has_startmap && from < iv[k].we &&
                   !any_start_byte(p, s->text + (from - s->base), (size_t)(iv[k].we - from))) ||
-                 !keyword_near(s, scr, p, from, iv[k].se)))
+                 !keyword_near(s, pi, from, iv[k].se)))
                 continue;
             st = search(s, scr, pi, from, iv[k].we, iv[k].se, eof);
         }
@@ -477,7 +537,9 @@ static piiscan_status process(struct piiscan_stream *s, piiscan_scratch *scr, in
     if (pii_prefilter_run(&s->pf, s->text, s->base, s->len, eof, &s->windows) != 0)
         return PIISCAN_E_NOMEM;
     uint64_t text_end = s->base + s->len;
-    uint64_t need_after = PII_MAX_MATCH + e->max_ctx_after + 8;
+    /* After a page: the longest match, the context window after it, and room
+     * for a keyword that starts inside that window to be read whole. */
+    uint64_t need_after = PII_MAX_MATCH + e->max_ctx_after + PII_MAX_CONTEXT_WINDOW + 8;
     piiscan_status st = PIISCAN_OK;
     while (s->next_page < text_end) {
         uint64_t P = s->next_page, PE = P + PII_PAGE;
@@ -486,6 +548,8 @@ static piiscan_status process(struct piiscan_stream *s, piiscan_scratch *scr, in
         st = flush(s, P, cb, user);
         if (st != PIISCAN_OK)
             return st;
+        /* Context queries of this page start at P - PII_MAX_CONTEXT_WINDOW at the earliest. */
+        kwcache_trim(&s->kwc, P > PII_MAX_CONTEXT_WINDOW ? P - PII_MAX_CONTEXT_WINDOW : 0);
         st = process_page(s, scr, P, PE, eof);
         if (st != PIISCAN_OK)
             return st;
@@ -564,6 +628,7 @@ piiscan_status pii_stream_init(struct piiscan_stream *s, const piiscan_engine *e
                                const struct piiscan_options *o)
 {
     uint64_t *le = s->last_end, *sto = s->searched_to;
+    pii_kwcache kwc = s->kwc;
     uint8_t *text = s->text;
     uint64_t *map = s->map;
     size_t cap = s->cap, map_cap = s->map_cap;
@@ -598,6 +663,9 @@ piiscan_status pii_stream_init(struct piiscan_stream *s, const piiscan_engine *e
         return PIISCAN_E_NOMEM;
     memset(s->last_end, 0, (e->n ? e->n : 1) * sizeof *s->last_end);
     memset(s->searched_to, 0, (e->n ? e->n : 1) * sizeof *s->searched_to);
+    s->kwc = kwc;
+    s->kwc.low = s->kwc.scanned_to = 0;
+    s->kwc.first = s->kwc.n = 0;
     s->ident_end = UINT64_MAX;
     s->line_no = 1;
     pii_prefilter_init(&s->pf, e->min_digits, e->sat_digits, e->has_at);
@@ -620,6 +688,8 @@ void pii_stream_release(struct piiscan_stream *s)
     free(s->windows.v);
     free(s->last_end);
     free(s->searched_to);
+    free(s->kwc.pos);
+    free(s->kwc.kw);
     memset(s, 0, sizeof *s);
 }
 

@@ -42,6 +42,17 @@ typedef struct pii_pending {
     char display[PII_NORM_MAX + 8];
 } pii_pending;
 
+/* Keyword occurrences found so far (all patterns' keywords at once), for
+ * context queries: each byte of text is searched once, whatever the number
+ * of patterns and of overlapping windows. */
+typedef struct pii_kwcache {
+    uint64_t low;        /* queries below this reset the cache */
+    uint64_t scanned_to; /* every keyword start in [low, scanned_to) is in pos */
+    uint64_t *pos;
+    uint32_t *kw;        /* index into the engine's keyword set */
+    size_t first, n, cap;
+} pii_kwcache;
+
 enum { PII_ST_SNIFF = 0, PII_ST_RUN, PII_ST_DONE, PII_ST_STOPPED };
 
 struct piiscan_stream {
@@ -68,6 +79,7 @@ struct piiscan_stream {
     uint64_t next_page;
     uint64_t *last_end;  /* per pattern: end of its last accepted match */
     uint64_t *searched_to; /* per pattern: every start below was examined */
+    pii_kwcache kwc;
     uint64_t line_pos, line_no;
     pii_pending *pend;
     size_t npend, pend_cap;

@@ -1,0 +1,142 @@
+/* keywords.c -- see keywords.h. */
+#include "keywords.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint8_t lower(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+static int is_letter(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static int is_alnum(uint8_t c)
+{
+    return is_letter(c) || (c >= '0' && c <= '9');
+}
+
+void pii_keywords_free(pii_keywords *kw)
+{
+    for (size_t i = 0; i < kw->n; i++)
+        free(kw->v[i].bytes);
+    free(kw->v);
+    free(kw->head);
+    free(kw->ent);
+    kw->v = NULL;
+    kw->head = NULL;
+    kw->ent = NULL;
+    kw->n = kw->nent = 0;
+}
+
+int pii_keywords_add(pii_keywords *kw, const char *list, unsigned pattern)
+{
+    size_t more = 1;
+    for (const char *c = list; *c; c++)
+        more += *c == ',';
+    pii_keyword *nv = realloc(kw->v, (kw->n + more) * sizeof *nv);
+    if (!nv)
+        return -1;
+    kw->v = nv;
+    int count = 0;
+    const char *p = list;
+    while (*p) {
+        while (*p == ',' || *p == ' ' || *p == '\t')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > p && (t[-1] == ' ' || t[-1] == '\t'))
+            t--;
+        if (t > p) {
+            size_t len = (size_t)(t - p);
+            uint8_t tmp[256];
+            int dup = -1;
+            if (len <= sizeof tmp) {
+                for (size_t i = 0; i < len; i++)
+                    tmp[i] = lower((uint8_t)p[i]);
+                for (size_t k = 0; k < kw->n && dup < 0; k++)
+                    if (kw->v[k].len == len && !memcmp(kw->v[k].bytes, tmp, len))
+                        dup = (int)k;
+            }
+            pii_keyword *k = dup >= 0 ? &kw->v[dup] : &kw->v[kw->n];
+            if (dup < 0) {
+                memset(k, 0, sizeof *k);
+                k->len = len;
+                k->bytes = malloc(len);
+                if (!k->bytes)
+                    return -1;
+                for (size_t i = 0; i < len; i++)
+                    k->bytes[i] = lower((uint8_t)p[i]);
+                /* A keyword that begins or ends with an ASCII letter or digit
+                 * is a word: "bank" must not fire inside "samplebank.com". */
+                k->word = is_alnum(k->bytes[0]) || is_alnum(k->bytes[len - 1]);
+                /* Every case variant of the first two bytes goes in the
+                 * table, so the scan needs no case folding. */
+                uint8_t a = k->bytes[0], b = len > 1 ? k->bytes[1] : 0;
+                uint8_t as[2] = {a, is_letter(a) ? (uint8_t)(a - 32) : a};
+                uint8_t bs[2] = {b, is_letter(b) ? (uint8_t)(b - 32) : b};
+                if (!kw->head && !(kw->head = calloc(65536, sizeof *kw->head)))
+                    return -1;
+                for (int x = 0; x < 2; x++) {
+                    if (x == 1 && as[1] == as[0])
+                        break;
+                    for (unsigned y = 0; y < 256; y++) {
+                        if (len > 1 && y != bs[0] && y != bs[1])
+                            continue;
+                        unsigned idx = (unsigned)as[x] << 8 | y;
+                        kw->first2[idx >> 3] |= (uint8_t)(1u << (idx & 7));
+                        uint32_t(*ne)[2] = realloc(kw->ent, (kw->nent + 1) * sizeof *ne);
+                        if (!ne)
+                            return -1;
+                        kw->ent = ne;
+                        kw->ent[kw->nent][0] = (uint32_t)kw->n;
+                        kw->ent[kw->nent][1] = kw->head[idx];
+                        kw->head[idx] = (uint32_t)++kw->nent;
+                    }
+                }
+                kw->n++;
+            }
+            k->mask[pattern >> 3] |= (uint8_t)(1u << (pattern & 7));
+            count++;
+        }
+        p = e;
+    }
+    return count;
+}
+
+int pii_keyword_at(const pii_keyword *k, const uint8_t *p, size_t n, size_t i)
+{
+    if (i + k->len > n)
+        return 0;
+    for (size_t j = 0; j < k->len; j++)
+        if (lower(p[i + j]) != k->bytes[j])
+            return 0;
+    if (k->word && ((i > 0 && is_letter(p[i - 1])) || (i + k->len < n && is_letter(p[i + k->len]))))
+        return 0;
+    return 1;
+}
+
+size_t pii_keywords_next(const pii_keywords *kw, const uint8_t *p, size_t n, size_t from,
+                         size_t to)
+{
+    if (to > n)
+        to = n;
+    for (size_t i = from; i < to; i++) {
+        unsigned idx = (unsigned)p[i] << 8 | (i + 1 < n ? p[i + 1] : 0);
+        if (kw->first2[idx >> 3] & (1u << (idx & 7)))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+uint32_t pii_keywords_bucket(const pii_keywords *kw, const uint8_t *p, size_t n, size_t i)
+{
+    unsigned idx = (unsigned)p[i] << 8 | (i + 1 < n ? p[i + 1] : 0);
+    return kw->head ? kw->head[idx] : 0;
+}

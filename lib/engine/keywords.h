@@ -1,0 +1,55 @@
+/* keywords.h -- context keywords of a pattern, found by a two-byte filter
+ * and a compare instead of a PCRE2 alternation: Korean text puts a possible
+ * keyword start (a Hangul lead byte) at every third byte, where an
+ * alternation of twenty words costs far more than one table lookup. */
+#ifndef PII_ENGINE_KEYWORDS_H
+#define PII_ENGINE_KEYWORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Patterns a keyword belongs to: one bit per type index (PII_MAX_TYPES). */
+#define PII_KW_MASK_BYTES 32
+
+typedef struct pii_keyword {
+    uint8_t *bytes; /* ASCII letters lowered */
+    size_t len;
+    int word;       /* ASCII word: must not touch an ASCII letter on either side */
+    uint8_t mask[PII_KW_MASK_BYTES];
+} pii_keyword;
+
+typedef struct pii_keywords {
+    pii_keyword *v;
+    size_t n;
+    /* Bit (a << 8 | b) is set when some keyword starts with bytes a, b
+     * (every case variant of ASCII letters); a one-byte keyword sets every b. */
+    uint8_t first2[65536 / 8];
+    /* Keywords by their first two bytes: head[a << 8 | b] is 1 + the first
+     * entry of a chain in ent (0: none); ent[i] = {keyword, 1 + next}. */
+    uint32_t *head;
+    uint32_t (*ent)[2];
+    size_t nent;
+} pii_keywords;
+
+/* Adds the keywords of a comma-separated list for pattern number `pattern`
+ * (< PII_KW_MASK_BYTES * 8); a keyword already there gains the pattern's
+ * bit.  Start from a zeroed struct.  Returns the number of keywords in the
+ * list, or -1 on allocation failure. */
+int pii_keywords_add(pii_keywords *kw, const char *list, unsigned pattern);
+
+/* 1 if keyword k occurs at p[i] (of p[0..n)), neighbours read from p. */
+int pii_keyword_at(const pii_keyword *k, const uint8_t *p, size_t n, size_t i);
+void pii_keywords_free(pii_keywords *kw);
+
+/* The first i in [from, to) where the two-byte filter lets some keyword
+ * start in p[0..n), or SIZE_MAX.  Confirm with pii_keyword_at().  ASCII
+ * letters match caselessly; a word keyword must not be preceded or
+ * followed by an ASCII letter. */
+size_t pii_keywords_next(const pii_keywords *kw, const uint8_t *p, size_t n, size_t from,
+                         size_t to);
+
+/* The chain of keywords that may start at p[i]: returns 1 + an entry index
+ * (0: none); walk with kw->ent[e - 1][1]. */
+uint32_t pii_keywords_bucket(const pii_keywords *kw, const uint8_t *p, size_t n, size_t i);
+
+#endif
