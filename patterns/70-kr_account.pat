@@ -15,6 +15,11 @@ trigger = digits 10 group 4 prefix 0
 # 국민은행 etc. (through 은행).
 context = 계좌번호, 계좌, 입금, 예금주, 이체, 송금, 은행, 뱅크, 신한, 농협, 수협, 신협, 우체국, 새마을금고, SC제일, 씨티, KB국민, IBK, account, bank
 context_required = yes
+# Numbers that are named as something else right before them are not
+# accounts, whatever keyword is further away (the benchmark corpus puts
+# "입금되었습니다" and "account manager" near parcel numbers).
+context_not = 운송장번호, 운송장, 송장번호, 송장, 주문번호, 주문, 택배, 사업자등록번호, 사업자번호, 전화, 연락처, 휴대폰, 팩스, tracking, order, invoice, TEL, FAX
+context_not_before = 24
 context_before = 48
 context_after = 32
 confidence = medium

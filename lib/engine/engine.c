@@ -22,6 +22,7 @@ PIISCAN_API void piiscan_engine_free(piiscan_engine *engine)
     for (size_t i = 0; i < engine->n; i++)
         pattern_free(&engine->p[i]);
     pii_keywords_free(&engine->kw);
+    pii_keywords_free(&engine->veto);
     free(engine->p);
     engine->magic = 0;
     free(engine);
@@ -137,6 +138,15 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
                 break;
             }
             p->has_keywords = k > 0;
+        }
+        p->ctx_not_before = d->ctx_not_before;
+        if (d->context_not) {
+            int k = pii_keywords_add(&e->veto, d->context_not, (unsigned)(e->n - 1));
+            if (k < 0) {
+                st = PIISCAN_E_NOMEM;
+                break;
+            }
+            p->has_veto = k > 0;
         }
         if (p->trigger == PII_TRIGGER_DIGITS) {
             if (e->min_digits == 0 || p->trigger_digits < e->min_digits)

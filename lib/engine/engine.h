@@ -30,6 +30,8 @@ typedef struct pii_engine_pattern {
     char *name;
     pcre2_code *re;
     int has_keywords;     /* context keywords are in the engine's kw with this type's bit */
+    int has_veto;         /* context_not keywords are in the engine's veto set */
+    unsigned ctx_not_before;
     const pii_detector *det;
     int trigger;          /* enum pii_trigger */
     unsigned trigger_digits;
@@ -57,6 +59,7 @@ struct piiscan_engine {
     /* Every pattern's context keywords in one set (a bit per type), so the
      * text is searched for keywords once, not once per pattern. */
     pii_keywords kw;
+    pii_keywords veto; /* context_not keywords, likewise */
 };
 
 #endif

@@ -116,6 +116,7 @@ static void def_free(pii_pattern_def *d)
     free(d->regex);
     free(d->validator);
     free(d->context);
+    free(d->context_not);
     free(d->source);
 }
 
@@ -126,9 +127,11 @@ static int def_copy(pii_pattern_def *dst, const pii_pattern_def *src)
     dst->regex = dup_or_null(src->regex);
     dst->validator = dup_or_null(src->validator);
     dst->context = dup_or_null(src->context);
+    dst->context_not = dup_or_null(src->context_not);
     dst->source = dup_or_null(src->source);
     if ((src->name && !dst->name) || (src->regex && !dst->regex) ||
         (src->validator && !dst->validator) || (src->context && !dst->context) ||
+        (src->context_not && !dst->context_not) ||
         (src->source && !dst->source)) {
         def_free(dst);
         return -1;
@@ -190,6 +193,7 @@ static pii_pattern_def *set_add(piiscan_patterns *s, const char *id)
     d->trigger_prefix = PII_WINDOW_PRE;
     d->ctx_before = 64;
     d->ctx_after = 32;
+    d->ctx_not_before = 24;
     d->confidence = PIISCAN_CONF_MEDIUM;
     d->enabled = 1;
     return d;
@@ -265,8 +269,9 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
 {
     unsigned u;
     int r = 0;
-    if (append && strcmp(key, "regex") && strcmp(key, "context") && strcmp(key, "name"))
-        PARSE_FAIL(ps, d->id, "'+=' is only allowed for regex, context and name");
+    if (append && strcmp(key, "regex") && strcmp(key, "context") && strcmp(key, "context_not") &&
+        strcmp(key, "name"))
+        PARSE_FAIL(ps, d->id, "'+=' is only allowed for regex, context, context_not and name");
     if (!strcmp(key, "name")) {
         r = set_string(&d->name, val, append);
     } else if (!strcmp(key, "regex")) {
@@ -316,6 +321,12 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
         }
     } else if (!strcmp(key, "context")) {
         r = set_string(&d->context, val, append);
+    } else if (!strcmp(key, "context_not")) {
+        r = set_string(&d->context_not, val, append);
+    } else if (!strcmp(key, "context_not_before")) {
+        if (parse_uint(val, PII_MAX_CONTEXT_WINDOW, &u))
+            PARSE_FAIL(ps, d->id, "%s must be 0..%d", key, PII_MAX_CONTEXT_WINDOW);
+        d->ctx_not_before = u;
     } else if (!strcmp(key, "context_before") || !strcmp(key, "context_after")) {
         if (parse_uint(val, PII_MAX_CONTEXT_WINDOW, &u))
             PARSE_FAIL(ps, d->id, "%s must be 0..%d", key, PII_MAX_CONTEXT_WINDOW);

@@ -25,6 +25,8 @@ typedef struct pii_pattern_def {
     unsigned trigger_group;
     unsigned trigger_prefix;
     char *context;     /* comma-separated keywords, as written; may be NULL */
+    char *context_not; /* keywords that, just before a match, veto it; may be NULL */
+    unsigned ctx_not_before;
     unsigned ctx_before, ctx_after;
     int ctx_required;
     int confidence;    /* piiscan_confidence */

@@ -140,6 +140,26 @@ static int keyword_in(struct piiscan_stream *s, uint32_t pi, uint64_t lo, uint64
     return 0;
 }
 
+/* 1 if a context_not keyword of pattern pi lies wholly inside [lo, hi): a
+ * short window searched directly, without the cache. */
+static int veto_in(const struct piiscan_stream *s, uint32_t pi, uint64_t lo, uint64_t hi)
+{
+    const pii_keywords *kws = &s->engine->veto;
+    if (lo < s->base)
+        lo = s->base;
+    size_t i = (size_t)(lo - s->base), to = (size_t)(hi - s->base);
+    while ((i = pii_keywords_next(kws, s->text, s->len, i, to)) != SIZE_MAX) {
+        for (uint32_t e = pii_keywords_bucket(kws, s->text, s->len, i); e; e = kws->ent[e - 1][1]) {
+            const pii_keyword *k = &kws->v[kws->ent[e - 1][0]];
+            if ((k->mask[pi >> 3] & (1u << (pi & 7))) && i + k->len <= to &&
+                pii_keyword_at(k, s->text, s->len, i))
+                return 1;
+        }
+        i++;
+    }
+    return 0;
+}
+
 typedef struct ctx_state {
     struct piiscan_stream *s;
     piiscan_scratch *scratch;
@@ -223,6 +243,10 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
     /* The validator runs first: it rejects most candidates (dates, prices)
      * on their digits alone, which is cheaper than the keyword search. */
     if (!v.accept || (p->ctx_required && !has_context(&c)))
+        return 0;
+    /* A veto keyword right before the value names it as something else
+     * ("운송장번호 6434-5015-5470" is a parcel, not an account). */
+    if (p->has_veto && veto_in(s, pi, ms > p->ctx_not_before ? ms - p->ctx_not_before : 0, ms))
         return 0;
     if (p->ctx_required && v.validation == PIISCAN_VALID_STRUCTURAL && !strcmp(p->det->name, "none"))
         v.validation = PIISCAN_VALID_CONTEXT;

@@ -66,3 +66,17 @@ Test(traps, ascii_keyword_inside_a_word_is_not_context)
     cr_assert_eq(t_count_type(&f, "kr_account"), 1);
     t_free(&f);
 }
+
+/* A number named as something else right before it is not an account, even
+ * with an account keyword further away (bench corpus: parcel numbers near
+ * "입금되었습니다"). */
+Test(traps, parcel_number_near_a_deposit_is_not_an_account)
+{
+    tfindings f = {0};
+    cr_assert_eq(t_scan_str("입금되었습니다. 운송장번호 6118-8101-9492 확인\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_account"), 0);
+    t_free(&f);
+    cr_assert_eq(t_scan_str("입금 계좌: 6118-8101-9492 확인\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_account"), 1);
+    t_free(&f);
+}
