@@ -109,6 +109,7 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
                 *error = pii_error_new(d->source, d->line, d->id, "[%s] unknown macro", d->id);
             break;
         }
+        p->starts_with_lb = strncmp(d->regex, "{{LB}}", 6) == 0;
         p->re = compile_jit(ex, 0, error, d, "regex");
         free(ex);
         if (!p->re) {

@@ -44,6 +44,7 @@ typedef struct pii_engine_pattern {
      * code unit); has_startmap = 0 when PCRE2 could not tell. */
     int has_startmap;
     uint8_t startmap[32];
+    int starts_with_lb; /* the regex begins with {{LB}} */
 } pii_engine_pattern;
 
 #define PII_ENGINE_MAGIC 0x454e474eu /* "ENGN" */

@@ -282,6 +282,29 @@ static int any_start_byte(const pii_engine_pattern *ep, const uint8_t *p, size_t
     return 0;
 }
 
+/* The first i in [i, end) of text where pattern ep can start a match, or end.
+ * For a regex that begins with {{LB}}, a position right after an ASCII letter
+ * or digit or a full-width digit cannot start one: the same test as the
+ * macro's lookbehind, done here so PCRE2 is not called inside digit runs.
+ * text[i - 1..] is readable for i > 0 (the stream keeps lookbehind bytes). */
+static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size_t i, size_t end)
+{
+    for (; i < end; i++) {
+        uint8_t b = text[i];
+        if (!(ep->startmap[b >> 3] & (1u << (b & 7))))
+            continue;
+        if (ep->starts_with_lb && i > 0) {
+            uint8_t a = text[i - 1];
+            if ((a >= '0' && a <= '9') || (a >= 'A' && a <= 'Z') || (a >= 'a' && a <= 'z'))
+                continue;
+            if (i >= 3 && text[i - 3] == 0xEF && text[i - 2] == 0xBC && a >= 0x90 && a <= 0x99)
+                continue;
+        }
+        return i;
+    }
+    return end;
+}
+
 /* Runs pattern pi over match starts in [ws, we). */
 static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
                              uint64_t ws, uint64_t we, uint64_t se, int eof)
@@ -304,8 +327,16 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
         /* A PCRE2 call costs a few hundred instructions even when it finds
          * nothing; a pattern that must start with a letter (a passport)
          * need not be called on a window of digits and punctuation. */
-        if (p->has_startmap && !any_start_byte(p, s->text + (st - s->base), (size_t)(we - st)))
-            break;
+        if (p->has_startmap) {
+            /* Skip to the first byte the regex can start with; for a regex
+             * that begins with {{LB}}, also not right after a letter or a
+             * digit (inside a run of digits nothing can start). */
+            size_t i = (size_t)(st - s->base), end = (size_t)(we - s->base);
+            i = next_start(p, s->text, i, end);
+            if (i >= end)
+                break;
+            st = s->base + i;
+        }
         int rc = pcre2_match(p->re, s->text, (PCRE2_SIZE)(subj_end - s->base),
                              (PCRE2_SIZE)(st - s->base), mopts, scr->md, scr->mctx);
         if (rc < 0)
@@ -393,33 +424,37 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
      * searched_to keeps overlapping windows from searching a position twice. */
     size_t first_new = s->npend;
     piiscan_status st = PIISCAN_OK;
-    for (uint32_t pi = 0; pi < e->n && st == PIISCAN_OK; pi++) {
-        const pii_engine_pattern *p = &e->p[pi];
-        if (p->trigger == PII_TRIGGER_ALWAYS) {
-            if (P < pe)
-                st = search(s, scr, pi, P, pe, pe + PII_MAX_MATCH, eof);
-            continue;
-        }
-        for (size_t k = 0; k < niv && st == PIISCAN_OK; k++) {
+    for (uint32_t pi = 0; pi < e->n && st == PIISCAN_OK; pi++)
+        if (e->p[pi].trigger == PII_TRIGGER_ALWAYS && P < pe)
+            st = search(s, scr, pi, P, pe, pe + PII_MAX_MATCH, eof);
+    /* Window by window (each pattern still sees its windows in order, which
+     * is all its last_end/searched_to bookkeeping needs), so the keyword
+     * cache is queried front to back. */
+    for (size_t k = 0; k < niv && st == PIISCAN_OK; k++) {
+        const pii_window *w = &iv[k];
+        for (uint32_t pi = 0; pi < e->n && st == PIISCAN_OK; pi++) {
+            const pii_engine_pattern *p = &e->p[pi];
+            if (p->trigger == PII_TRIGGER_ALWAYS)
+                continue;
             int applies = p->trigger == PII_TRIGGER_AT
-                              ? iv[k].at
-                              : iv[k].count >= p->trigger_digits && iv[k].group >= p->trigger_group;
+                              ? w->at
+                              : w->count >= p->trigger_digits && w->group >= p->trigger_group;
             if (!applies)
                 continue;
             /* Digit patterns start at most `prefix` bytes before the cluster. */
-            uint64_t from = iv[k].ws;
-            if (p->trigger == PII_TRIGGER_DIGITS && iv[k].cs > from + p->trigger_prefix)
-                from = iv[k].cs - p->trigger_prefix;
+            uint64_t from = w->ws;
+            if (p->trigger == PII_TRIGGER_DIGITS && w->cs > from + p->trigger_prefix)
+                from = w->cs - p->trigger_prefix;
             /* A pattern that needs a keyword is not searched where no keyword
              * is near any match the window could hold (a CSV export has
              * none: kr_account's regex would otherwise run on every long
              * number only to be refused for want of one). */
             if (p->ctx_required &&
-                ((p->has_startmap && from < iv[k].we &&
-                  !any_start_byte(p, s->text + (from - s->base), (size_t)(iv[k].we - from))) ||
-                 !keyword_near(s, pi, from, iv[k].se)))
+                ((p->has_startmap && from < w->we &&
+                  !any_start_byte(p, s->text + (from - s->base), (size_t)(w->we - from))) ||
+                 !keyword_near(s, pi, from, w->se)))
                 continue;
-            st = search(s, scr, pi, from, iv[k].we, iv[k].se, eof);
+            st = search(s, scr, pi, from, w->we, w->se, eof);
         }
     }
     if (iv != local)
