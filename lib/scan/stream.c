@@ -286,12 +286,19 @@ static int any_start_byte(const pii_engine_pattern *ep, const uint8_t *p, size_t
  * For a regex that begins with {{LB}}, a position right after an ASCII letter
  * or digit or a full-width digit cannot start one: the same test as the
  * macro's lookbehind, done here so PCRE2 is not called inside digit runs.
- * text[i - 1..] is readable for i > 0 (the stream keeps lookbehind bytes). */
-static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size_t i, size_t end)
+ * text[i - 1..] is readable for i > 0 (the stream keeps lookbehind bytes).
+ * cs: the window's first member (0 for windows without a cluster). */
+static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size_t i, size_t end,
+                         size_t cs)
 {
     for (; i < end; i++) {
         uint8_t b = text[i];
         if (!(ep->startmap[b >> 3] & (1u << (b & 7))))
+            continue;
+        /* Before the cluster (the `prefix` zone) a digit belongs to another
+         * cluster, and by the prefilter's contract one value's digits never
+         * span two clusters: only a prefix such as "서울 " or "+" starts there. */
+        if (i < cs && ((b >= '0' && b <= '9') || b == '*' || b == '#' || b == 0xEF))
             continue;
         if (ep->starts_with_lb && i > 0) {
             uint8_t a = text[i - 1];
@@ -307,7 +314,7 @@ static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size
 
 /* Runs pattern pi over match starts in [ws, we). */
 static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
-                             uint64_t ws, uint64_t we, uint64_t se, int eof)
+                             uint64_t ws, uint64_t we, uint64_t se, uint64_t cs, int eof)
 {
     const pii_engine_pattern *p = &s->engine->p[pi];
     uint64_t text_end = s->base + s->len;
@@ -332,7 +339,7 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
              * that begins with {{LB}}, also not right after a letter or a
              * digit (inside a run of digits nothing can start). */
             size_t i = (size_t)(st - s->base), end = (size_t)(we - s->base);
-            i = next_start(p, s->text, i, end);
+            i = next_start(p, s->text, i, end, cs > s->base ? (size_t)(cs - s->base) : 0);
             if (i >= end)
                 break;
             st = s->base + i;
@@ -426,7 +433,7 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     piiscan_status st = PIISCAN_OK;
     for (uint32_t pi = 0; pi < e->n && st == PIISCAN_OK; pi++)
         if (e->p[pi].trigger == PII_TRIGGER_ALWAYS && P < pe)
-            st = search(s, scr, pi, P, pe, pe + PII_MAX_MATCH, eof);
+            st = search(s, scr, pi, P, pe, pe + PII_MAX_MATCH, 0, eof);
     /* Window by window (each pattern still sees its windows in order, which
      * is all its last_end/searched_to bookkeeping needs), so the keyword
      * cache is queried front to back. */
@@ -454,7 +461,8 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                   !any_start_byte(p, s->text + (from - s->base), (size_t)(w->we - from))) ||
                  !keyword_near(s, pi, from, w->se)))
                 continue;
-            st = search(s, scr, pi, from, w->we, w->se, eof);
+            st = search(s, scr, pi, from, w->we, w->se,
+                        p->trigger == PII_TRIGGER_DIGITS && !(w->group == 255) ? w->cs : 0, eof);
         }
     }
     if (iv != local)
