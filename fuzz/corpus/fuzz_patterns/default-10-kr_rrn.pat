@@ -1,0 +1,19 @@
+# Resident registration number (주민등록번호): YYMMDD-GNNNNNC.
+# Validator kr_rrn (lib/detect/rrn.c, docs/detectors.md#kr_rrn): real date,
+# gender digit 1-4 (9/0: 1800s), check digit; a failing check digit is kept
+# as structural when hyphenated or near a keyword (post-2020 numbers have none).
+# Served provision: PIPA Art. 24-2.  This file comes first: strongest type.
+[kr_rrn]
+name = Resident registration number
+# The birth date must be written out (it is what is validated); the last
+# seven may be masked (900101-1******, 900101-*******).  A dash or nothing
+# between the halves.  No mask characters on either side, so a longer masked
+# run is not cut into a "number".
+regex = {{LB}}(?<![*#]){{DIGIT}}{6}{{DASH}}?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
+validator = kr_rrn
+# 13 digits or masks in every accepted form; the longer half has 7 (group 6 leaves a margin).
+trigger = digits 13 group 6 prefix 0
+context = 주민등록번호, 주민번호, 주민등록, 주민, 생년월일, RRN, resident registration, resident number
+context_before = 64
+context_after = 32
+confidence = high

@@ -1,0 +1,13 @@
+# Foreign registration number (외국인등록번호): YYMMDD-GNNNNNC, G in 5-8.
+# Validator kr_frn (lib/detect/rrn.c): both published check-digit variants
+# count as checksum; otherwise structural as for RRNs.
+# Served provision: PIPA Art. 24 and the safety-measures standard (unique identifier).
+[kr_frn]
+name = Foreign registration number
+regex = {{LB}}(?<![*#]){{DIGIT}}{6}{{DASH}}?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
+validator = kr_frn
+trigger = digits 13 group 6 prefix 0
+context = 외국인등록번호, 외국인번호, 외국인등록, 외국인, 등록번호, FRN, ARN, alien registration, foreign registration, residence card
+context_before = 64
+context_after = 32
+confidence = high
