@@ -116,6 +116,8 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
             st = PIISCAN_E_PATTERN;
             break;
         }
+        size_t jit_size = 0;
+        p->jit = pcre2_pattern_info(p->re, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0;
         {
             uint32_t ft = 0;
             const uint8_t *bm = NULL;

@@ -344,8 +344,12 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
                 break;
             st = s->base + i;
         }
-        int rc = pcre2_match(p->re, s->text, (PCRE2_SIZE)(subj_end - s->base),
-                             (PCRE2_SIZE)(st - s->base), mopts, scr->md, scr->mctx);
+        /* pcre2_jit_match() is the documented fast path: it skips the
+         * argument checks pcre2_match() repeats on every call. */
+        int rc = p->jit ? pcre2_jit_match(p->re, s->text, (PCRE2_SIZE)(subj_end - s->base),
+                                          (PCRE2_SIZE)(st - s->base), mopts, scr->md, scr->mctx)
+                        : pcre2_match(p->re, s->text, (PCRE2_SIZE)(subj_end - s->base),
+                                      (PCRE2_SIZE)(st - s->base), mopts, scr->md, scr->mctx);
         if (rc < 0)
             break; /* no match, or a match/depth limit on a pathological custom regex */
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scr->md);
