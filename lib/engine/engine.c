@@ -110,6 +110,19 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
             break;
         }
         p->starts_with_lb = strncmp(d->regex, "{{LB}}", 6) == 0;
+        /* Patterns with the same regex (kr_rrn and kr_frn) share search
+         * results within a scan call; see the scratch's memo. */
+        p->re_group = (uint32_t)(e->n - 1);
+        for (size_t q = 0; q + 1 < e->n; q++) {
+            const pii_pattern_def *dq = NULL;
+            for (size_t r = 0; r < set->n; r++)
+                if (set->v[r].enabled && !strcmp(set->v[r].id, e->p[q].id))
+                    dq = &set->v[r];
+            if (dq && !strcmp(dq->regex, d->regex)) {
+                p->re_group = (uint32_t)q;
+                break;
+            }
+        }
         p->re = compile_jit(ex, 0, error, d, "regex");
         free(ex);
         if (!p->re) {

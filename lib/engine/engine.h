@@ -46,6 +46,7 @@ typedef struct pii_engine_pattern {
     uint8_t startmap[32];
     int starts_with_lb; /* the regex begins with {{LB}} */
     int jit;            /* re was JIT-compiled: pcre2_jit_match() may be used */
+    uint32_t re_group;  /* index of the first pattern with the same expanded regex */
 } pii_engine_pattern;
 
 #define PII_ENGINE_MAGIC 0x454e474eu /* "ENGN" */

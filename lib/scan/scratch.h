@@ -17,6 +17,17 @@ struct piiscan_scratch {
     pcre2_jit_stack *jit_stack;
     pii_candidate_buf cbuf;
     struct piiscan_stream *whole; /* reused by piiscan_scan() */
+    /* Results of recent searches, keyed by regex group and subject: a
+     * pattern whose regex equals an earlier one's (kr_frn and kr_rrn) gets
+     * the same answer without a PCRE2 call.  Valid within one feed/finish
+     * call only (text positions are stable there). */
+    struct pii_search_memo {
+        uint32_t group;
+        uint64_t st, se, we;
+        int rc;
+        uint64_t ms, me;
+    } memo[8];
+    unsigned memo_n, memo_next;
 };
 
 #endif

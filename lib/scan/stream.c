@@ -344,16 +344,38 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
                 break;
             st = s->base + i;
         }
-        /* pcre2_jit_match() is the documented fast path: it skips the
-         * argument checks pcre2_match() repeats on every call. */
-        int rc = p->jit ? pcre2_jit_match(p->re, s->text, (PCRE2_SIZE)(subj_end - s->base),
+        int rc = -1;
+        uint64_t ms = 0, me = 0;
+        unsigned m;
+        for (m = 0; m < scr->memo_n; m++) {
+            const struct pii_search_memo *x = &scr->memo[m];
+            if (x->group == p->re_group && x->st == st && x->se == subj_end && x->we == we)
+                break;
+        }
+        if (m < scr->memo_n) {
+            rc = scr->memo[m].rc;
+            ms = scr->memo[m].ms;
+            me = scr->memo[m].me;
+        } else {
+            /* pcre2_jit_match() is the documented fast path: it skips the
+             * argument checks pcre2_match() repeats on every call. */
+            rc = p->jit ? pcre2_jit_match(p->re, s->text, (PCRE2_SIZE)(subj_end - s->base),
                                           (PCRE2_SIZE)(st - s->base), mopts, scr->md, scr->mctx)
                         : pcre2_match(p->re, s->text, (PCRE2_SIZE)(subj_end - s->base),
                                       (PCRE2_SIZE)(st - s->base), mopts, scr->md, scr->mctx);
+            if (rc >= 0) {
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scr->md);
+                ms = s->base + ov[0];
+                me = s->base + ov[1];
+            }
+            struct pii_search_memo *x = &scr->memo[scr->memo_next];
+            *x = (struct pii_search_memo){p->re_group, st, subj_end, we, rc, ms, me};
+            scr->memo_next = (scr->memo_next + 1) % 8;
+            if (scr->memo_n < 8)
+                scr->memo_n++;
+        }
         if (rc < 0)
             break; /* no match, or a match/depth limit on a pathological custom regex */
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scr->md);
-        uint64_t ms = s->base + ov[0], me = s->base + ov[1];
         if (ms >= we || me < ms)
             break;
         /* Longer than PII_MAX_MATCH, or cut by the subject end: either way
@@ -778,6 +800,7 @@ static piiscan_status enter(piiscan_stream *s, piiscan_scratch *scr)
         return PIISCAN_E_INVALID;
     scr->in_use = 1;
     s->in_use = 1;
+    scr->memo_n = scr->memo_next = 0; /* memo entries refer to this call's text */
     return PIISCAN_OK;
 }
 
