@@ -412,7 +412,7 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     const piiscan_engine *e = s->engine;
     uint64_t text_end = s->base + s->len;
     uint64_t pe = PE < text_end ? PE : text_end;
-    /* Collect the window pieces inside the page, then merge them. */
+    /* Collect the window pieces inside the page, clipped to it. */
     pii_window local[64];
     pii_window *iv = local;
     size_t niv = 0, ivcap = 64;
