@@ -161,7 +161,17 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
     size_t i = (size_t)(pf->pos - base);
     while (i < len) {
         if (!pf->open) {
-            i += skip_boring(text + i, len - i, pf->want_at);
+            if (!digits_on) {
+                /* No digit-triggered pattern: only '@' matters. */
+                const uint8_t *at = pf->want_at ? memchr(text + i, '@', len - i) : NULL;
+                if (!at) {
+                    i = len;
+                    break;
+                }
+                i = (size_t)(at - text);
+            } else {
+                i += skip_boring(text + i, len - i, pf->want_at);
+            }
             if (i >= len)
                 break;
         }

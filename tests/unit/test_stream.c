@@ -272,3 +272,28 @@ Test(stream, cp949_starting_with_a_utf8_lookalike_keeps_its_keywords)
     t_free(&f);
     free(cp);
 }
+
+/* An engine with no digit-triggered pattern takes the prefilter's '@'-only
+ * path; it must be as split-proof as the full one. */
+Test(stream, email_only_engine_every_split)
+{
+    piiscan_patterns *set = NULL;
+    piiscan_engine *e = NULL;
+    cr_assert_eq(piiscan_patterns_new_default(&set), PIISCAN_OK);
+    cr_assert_eq(piiscan_patterns_select(set, "email"), PIISCAN_OK);
+    cr_assert_eq(piiscan_engine_compile(set, &e, NULL), PIISCAN_OK);
+    const char text[] = "연락 a.b@example.com, 900101-1234568, x@y.co.kr@@ z@example.org\n";
+    size_t len = sizeof text - 1;
+    tfindings whole = {0};
+    cr_assert_eq(t_scan(e, NULL, text, len, &whole), PIISCAN_OK);
+    cr_assert_eq(whole.n, 3, "three addresses, no RRN from an email-only engine");
+    for (size_t cut = 0; cut <= len; cut++) {
+        tfindings f = {0};
+        cr_assert_eq(t_scan_split(e, NULL, text, len, &cut, 1, &f), PIISCAN_OK);
+        cr_assert(t_same(&whole, &f), "split at %zu differs", cut);
+        t_free(&f);
+    }
+    t_free(&whole);
+    piiscan_engine_free(e);
+    piiscan_patterns_free(set);
+}
