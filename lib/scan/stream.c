@@ -416,7 +416,12 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     pii_window local[64];
     pii_window *iv = local;
     size_t niv = 0, ivcap = 64;
-    for (size_t i = 0; i < s->windows.n; i++) {
+    /* The queue is sorted by start (see process()): only its front can
+     * touch this page. */
+    size_t nfront = 0;
+    while (nfront < s->windows.n && s->windows.v[nfront].ws < PE)
+        nfront++;
+    for (size_t i = 0; i < nfront; i++) {
         pii_window w = s->windows.v[i];
         if (w.ws >= pe || w.we <= P)
             continue;
@@ -439,17 +444,6 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             ivcap = ncap;
         }
         iv[niv++] = w;
-    }
-    /* Windows arrive nearly sorted (only '@' windows reach back), so an
-     * insertion sort beats qsort's allocation and calls here. */
-    for (size_t i = 1; i < niv; i++) {
-        pii_window w = iv[i];
-        size_t j = i;
-        while (j > 0 && iv[j - 1].ws > w.ws) {
-            iv[j] = iv[j - 1];
-            j--;
-        }
-        iv[j] = w;
     }
     /* Windows are not merged: each keeps its own count and group, so a
      * pattern runs only where its trigger holds (merging would let one
@@ -508,12 +502,16 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         }
         f->line = s->line_no;
     }
-    /* Drop windows that end inside this page. */
+    /* Drop windows that end inside this page (all in the front part). */
     size_t k = 0;
-    for (size_t i = 0; i < s->windows.n; i++)
+    for (size_t i = 0; i < nfront; i++)
         if (s->windows.v[i].we > PE)
             s->windows.v[k++] = s->windows.v[i];
-    s->windows.n = k;
+    if (k < nfront) {
+        memmove(s->windows.v + k, s->windows.v + nfront,
+                (s->windows.n - nfront) * sizeof *s->windows.v);
+        s->windows.n -= nfront - k;
+    }
     return PIISCAN_OK;
 }
 
@@ -627,8 +625,20 @@ static piiscan_status process(struct piiscan_stream *s, piiscan_scratch *scr, in
                               piiscan_on_finding cb, void *user)
 {
     const piiscan_engine *e = s->engine;
+    size_t old_n = s->windows.n;
     if (pii_prefilter_run(&s->pf, s->text, s->base, s->len, eof, &s->windows) != 0)
         return PIISCAN_E_NOMEM;
+    /* Keep the queue sorted by start.  New windows arrive nearly sorted
+     * (only an '@' window reaches 64 bytes back), so insertion is cheap. */
+    for (size_t i = old_n > 0 ? old_n : 1; i < s->windows.n; i++) {
+        pii_window w = s->windows.v[i];
+        size_t j = i;
+        while (j > 0 && s->windows.v[j - 1].ws > w.ws) {
+            s->windows.v[j] = s->windows.v[j - 1];
+            j--;
+        }
+        s->windows.v[j] = w;
+    }
     uint64_t text_end = s->base + s->len;
     /* After a page: the longest match, the context window after it, and room
      * for a keyword that starts inside that window to be read whole. */
