@@ -12,7 +12,7 @@ name = Resident registration number
 regex = {{LB}}(?<![*#]){{DIGIT}}{6}{{DASH}}?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
 validator = kr_rrn
 # 13 digits or masks in every accepted form; the longer half has 7 (group 6 leaves a margin).
-trigger = digits 13 group 6 prefix 0
+trigger = digits 13 group 6-13 prefix 0
 context = 주민등록번호, 주민번호, 주민등록, 주민, 생년월일, RRN, resident registration, resident number
 context_before = 64
 context_after = 32

@@ -6,7 +6,7 @@
 name = Foreign registration number
 regex = {{LB}}(?<![*#]){{DIGIT}}{6}{{DASH}}?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
 validator = kr_frn
-trigger = digits 13 group 6 prefix 0
+trigger = digits 13 group 6-13 prefix 0
 context = 외국인등록번호, 외국인번호, 외국인등록, 외국인, 등록번호, FRN, ARN, alien registration, foreign registration, residence card
 context_before = 64
 context_after = 32

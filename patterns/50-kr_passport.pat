@@ -6,7 +6,7 @@ name = Passport number
 regex = {{LB}}[MSRDGOmsrdgo](?:{{DIGIT}}{8}|{{DIGIT}}{3}[A-Za-z]{{DIGIT}}{4}){{RB}}
 validator = kr_passport
 # The new form M123A4567 has 7 digits, in groups of 3 and 4.
-trigger = digits 7 group 4 prefix 1
+trigger = digits 7 group 4-8 prefix 1
 context = 여권번호, 여권, passport
 context_required = yes
 context_before = 64

@@ -14,7 +14,7 @@ regex += |\+82{{SEP}}?{{DIGIT}}{3}{{MDIGIT}}{6,9}|(?:0|\xEF\xBC\x90){{DIGIT}}{2}
 regex += )(?!{{DASH}}{{DIGIT}})(?!{{MDIGIT}}){{RB}}
 validator = kr_phone
 # 02-123-4567 has 9 digits; the last group always has 4.
-trigger = digits 9 group 4 prefix 1
+trigger = digits 9 group 4-12 prefix 1
 context = 전화번호, 전화, 연락처, 휴대폰, 핸드폰, 휴대전화, 팩스, TEL, phone, mobile, cell, FAX
 context_before = 48
 context_after = 16

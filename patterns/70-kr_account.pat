@@ -9,7 +9,7 @@ name = Bank account number
 regex = {{LB}}(?<![0-9]-)(?:{{DIGIT}}{1,8}({{DASH}}){{MDIGIT}}{1,11}(?:\1{{MDIGIT}}{1,11}){0,5}|{{DIGIT}}{10,14})
 regex += (?!{{DASH}}{{MDIGIT}})(?!{{MDIGIT}}){{RB}}
 validator = kr_account
-trigger = digits 10 group 4 prefix 0
+trigger = digits 10 group 4-14 prefix 0
 # Bank names without 은행/뱅크 in them are listed on their own; 국민, 우리,
 # 하나 and 기업 alone are ordinary Korean words and are matched only as
 # 국민은행 etc. (through 은행).

@@ -86,6 +86,20 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
         p->trigger = d->trigger;
         p->trigger_digits = d->trigger_digits;
         p->trigger_group = d->trigger_group;
+        {
+            /* Bits G..H of the window's group-length mask (bit 63: 63 or more). */
+            unsigned lo = d->trigger_group ? d->trigger_group : 1;
+            unsigned hi = d->trigger_group_max ? d->trigger_group_max : 63;
+            if (lo > 63)
+                lo = 63;
+            if (hi > 63)
+                hi = 63;
+            p->group_mask = 0;
+            for (unsigned b = lo; b <= hi; b++)
+                p->group_mask |= (uint64_t)1 << b;
+            if (!d->trigger_group_max)
+                p->group_mask |= (uint64_t)1 << 63;
+        }
         p->trigger_prefix = d->trigger_prefix;
         p->ctx_before = d->ctx_before;
         p->ctx_after = d->ctx_after;

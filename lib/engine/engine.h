@@ -36,6 +36,7 @@ typedef struct pii_engine_pattern {
     int trigger;          /* enum pii_trigger */
     unsigned trigger_digits;
     unsigned trigger_group; /* longest group of adjacent digits/masks the value must have */
+    uint64_t group_mask;    /* group lengths (pii_window.groups bits) one of which it needs */
     unsigned trigger_prefix; /* bytes before the first digit/mask where a match may start */
     unsigned ctx_before, ctx_after;
     int ctx_required;

@@ -301,12 +301,19 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
                 if (parse_uint(trim(b + 6), PII_WINDOW_PRE, &bv))
                     PARSE_FAIL(ps, d->id, "trigger: 'prefix B' needs B in 0..%d", PII_WINDOW_PRE);
             }
+            unsigned gmax = 0;
             if (g) {
                 if (g[5] != ' ' && g[5] != '\t')
                     PARSE_FAIL(ps, d->id, "trigger: 'group G' needs G in 1..64");
                 *g = 0;
-                if (parse_uint(trim(g + 5), 64, &gv) || gv == 0)
-                    PARSE_FAIL(ps, d->id, "trigger: 'group G' needs G in 1..64");
+                char *gs = trim(g + 5), *dash = strchr(gs, '-');
+                if (dash) {
+                    *dash = 0;
+                    if (parse_uint(trim(dash + 1), 64, &gmax) || gmax == 0)
+                        PARSE_FAIL(ps, d->id, "trigger: 'group G-H' needs G <= H in 1..64");
+                }
+                if (parse_uint(trim(gs), 64, &gv) || gv == 0 || (gmax && gmax < gv))
+                    PARSE_FAIL(ps, d->id, "trigger: 'group G[-H]' needs G <= H in 1..64");
             }
             if (parse_uint(trim(rest), 64, &u) || u == 0)
                 PARSE_FAIL(ps, d->id, "trigger: 'digits N' needs N in 1..64");
@@ -315,9 +322,10 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
             d->trigger = PII_TRIGGER_DIGITS;
             d->trigger_digits = u;
             d->trigger_group = gv;
+            d->trigger_group_max = gmax;
             d->trigger_prefix = bv;
         } else {
-            PARSE_FAIL(ps, d->id, "trigger must be 'digits N [group G] [prefix B]', 'at' or 'always'");
+            PARSE_FAIL(ps, d->id, "trigger must be 'digits N [group G[-H]] [prefix B]', 'at' or 'always'");
         }
     } else if (!strcmp(key, "context")) {
         r = set_string(&d->context, val, append);

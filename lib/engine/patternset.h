@@ -23,6 +23,7 @@ typedef struct pii_pattern_def {
     int trigger;       /* enum pii_trigger */
     unsigned trigger_digits;
     unsigned trigger_group;
+    unsigned trigger_group_max; /* 0: no upper bound */
     unsigned trigger_prefix;
     char *context;     /* comma-separated keywords, as written; may be NULL */
     char *context_not; /* keywords that, just before a match, veto it; may be NULL */

@@ -25,7 +25,7 @@ static uint64_t sub_sat(uint64_t a, uint64_t b)
 }
 
 static int push(pii_winvec *out, uint64_t ws, uint64_t we, uint64_t cs, uint32_t count,
-                unsigned group, uint8_t at)
+                unsigned group, uint64_t groups, uint8_t at)
 {
     if (we <= ws)
         return 0;
@@ -40,8 +40,14 @@ static int push(pii_winvec *out, uint64_t ws, uint64_t we, uint64_t cs, uint32_t
     /* Subject end: a whole cluster's matches end near its last member; a
      * piece of a long run or an '@' window may be followed by more value. */
     uint64_t se = we + ((at || group >= 255) ? PII_MAX_MATCH : PII_WINDOW_TAIL);
-    out->v[out->n++] = (pii_window){ws, we, cs, se, count, (uint8_t)(group > 255 ? 255 : group), at};
+    out->v[out->n++] = (pii_window){ws,     we, cs, se, count, (uint8_t)(group > 255 ? 255 : group),
+                                    group >= 255 ? ~(uint64_t)0 : groups, at};
     return 0;
+}
+
+static uint64_t group_bit(unsigned len)
+{
+    return (uint64_t)1 << (len < 63 ? len : 63);
 }
 
 static int close_cluster(pii_prefilter *pf, pii_winvec *out)
@@ -49,12 +55,14 @@ static int close_cluster(pii_prefilter *pf, pii_winvec *out)
     int r = 0;
     if (pf->count >= pf->min_digits)
         r = push(out, pf->cl_ws, pf->cl_last_end, pf->cl_cs, pf->count,
-                 pf->count >= pf->sat_digits ? 255 : pf->group, 0);
+                 pf->count >= pf->sat_digits ? 255 : pf->group,
+                 pf->gap == 0 ? pf->groups | group_bit(pf->run) : pf->groups, 0);
     pf->open = 0;
     pf->count = 0;
     pf->gap = 0;
     pf->run = 0;
     pf->group = 0;
+    pf->groups = 0;
     return r;
 }
 
@@ -181,7 +189,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
             break; /* wait for the rest of the character */
         uint64_t at_pos = base + i;
         if (c == C_AT && pf->want_at &&
-            push(out, sub_sat(at_pos, PII_AT_BACK), at_pos, sub_sat(at_pos, PII_AT_BACK), 0, 0, 1) != 0)
+            push(out, sub_sat(at_pos, PII_AT_BACK), at_pos, sub_sat(at_pos, PII_AT_BACK), 0, 0, 0, 1) != 0)
             return -1;
         if (c == C_XMASK)
             c = pf->open ? C_MASK : C_OTHER; /* x/X only mask inside a run: "x" is a letter */
@@ -194,6 +202,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                     pf->count = 0;
                     pf->run = 0;
                     pf->group = 0;
+                    pf->groups = 0;
                 }
                 /* Digit-dense text: take a whole run of ASCII digits at once. */
                 size_t j = i + clen;
@@ -211,6 +220,8 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                 continue;
             }
         } else if (pf->open) {
+            if (pf->gap == 0)
+                pf->groups |= group_bit(pf->run); /* the group that just ended */
             if (c == C_BREAK || ++pf->gap > PII_CLUSTER_GAP) {
                 if (close_cluster(pf, out) != 0)
                     return -1;
@@ -227,7 +238,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
          * have so far, so memory stays bounded on a megabyte of digits.
          * Pieces are contiguous, so their union (all the scanner looks at)
          * does not depend on where the chunks ended. */
-        if (push(out, pf->cl_ws, pf->cl_last_end, pf->cl_cs, pf->count, 255, 0) != 0)
+        if (push(out, pf->cl_ws, pf->cl_last_end, pf->cl_cs, pf->count, 255, 0, 0) != 0)
             return -1;
         /* The next piece continues the run: no prefix before it. */
         pf->cl_ws = pf->cl_cs = pf->cl_last_end;

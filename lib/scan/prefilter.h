@@ -9,7 +9,9 @@
  * `digits N` trigger of the engine becomes a window; every '@' becomes a
  * window for `at` patterns.  A cluster also records its longest *group*
  * (members with nothing between them), so a pattern with `group G` skips
- * clusters like dates (2024-03-15: longest group 4) and prices (1,234,567).
+ * clusters like dates (2024-03-15: longest group 4) and prices (1,234,567),
+ * and with `group G-H` also clusters with no group of G to H members (a
+ * 13-digit timestamp is no phone number, whose groups have 4 to 12).
  *
  * Contract (ripgrep's "may report false positives, never false negatives"):
  * a value a digit-triggered pattern can match lies inside one cluster whose
@@ -45,6 +47,7 @@ typedef struct pii_window {
     uint64_t se;    /* subject end for searches in this window (see PII_WINDOW_TAIL) */
     uint32_t count; /* digits + mask characters of the cluster (0 for '@') */
     uint8_t group;  /* longest group of adjacent members; 255 = unknown (long run) */
+    uint64_t groups; /* bit L set: a group of L members (L >= 63: bit 63); all ones if unknown */
     uint8_t at;     /* 1: an '@' window */
 } pii_window;
 
@@ -63,6 +66,7 @@ typedef struct pii_prefilter {
     unsigned gap;        /* non-member characters since the last member */
     unsigned run;        /* members in the current group */
     unsigned group;      /* longest group so far */
+    uint64_t groups;     /* lengths of the groups so far (see pii_window.groups) */
     unsigned min_digits; /* 0: no digit-triggered pattern */
     unsigned sat_digits;
     int want_at;

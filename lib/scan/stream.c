@@ -465,7 +465,7 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                 continue;
             int applies = p->trigger == PII_TRIGGER_AT
                               ? w->at
-                              : w->count >= p->trigger_digits && w->group >= p->trigger_group;
+                              : w->count >= p->trigger_digits && (w->groups & p->group_mask);
             if (!applies)
                 continue;
             /* Digit patterns start at most `prefix` bytes before the cluster. */

@@ -80,3 +80,33 @@ Test(traps, parcel_number_near_a_deposit_is_not_an_account)
     cr_assert_eq(t_count_type(&f, "kr_account"), 1);
     t_free(&f);
 }
+
+/* `trigger = digits N group G-H` skips clusters with no group of G..H
+ * members.  H must not be below the longest group a valid value can be
+ * written as: each value here is one group of the largest size its type
+ * allows, and must still be found. */
+Test(traps, longest_groups_are_within_the_trigger_bounds)
+{
+    static const struct {
+        const char *text, *type;
+    } cases[] = {
+        {"주민등록번호 9001011234568\n", "kr_rrn"},                /* 13 */
+        {"card 4111111111111111110\n", "card"},                    /* 19, Luhn-valid */
+        {"운전면허번호 112212345612\n", "kr_driver_license"},      /* 12 */
+        {"여권번호 M12345678\n", "kr_passport"},                   /* 8 */
+        {"전화 +821023456789\n", "kr_phone"},                      /* 12: 82 + 1023456789 */
+        {"입금 계좌 11012345678901\n", "kr_account"},              /* 14 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        tfindings f = {0};
+        cr_assert_eq(t_scan_str(cases[i].text, &f), PIISCAN_OK);
+        cr_assert_eq(t_count_type(&f, cases[i].type), 1, "%s not found in case %zu", cases[i].type, i);
+        t_free(&f);
+    }
+    /* And the skip itself: a 13-digit timestamp is not even searched for a
+     * phone number (no group of 4..12), so nothing comes back. */
+    tfindings f = {0};
+    cr_assert_eq(t_scan_str("전화 1703043215007\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_phone"), 0);
+    t_free(&f);
+}
