@@ -91,6 +91,7 @@ int pii_keywords_add(pii_keywords *kw, const char *list, unsigned pattern)
                             continue;
                         unsigned idx = (unsigned)as[x] << 8 | y;
                         kw->first2[idx >> 3] |= (uint8_t)(1u << (idx & 7));
+                        kw->first1[as[x]] = 1;
                         uint32_t(*ne)[2] = realloc(kw->ent, (kw->nent + 1) * sizeof *ne);
                         if (!ne)
                             return -1;
@@ -114,6 +115,10 @@ int pii_keyword_at(const pii_keyword *k, const uint8_t *p, size_t n, size_t i)
 {
     if (i + k->len > n)
         return 0;
+    /* Keywords sharing two first bytes (계좌, 계좌번호; a Hangul syllable's
+     * first two bytes are shared by 64 syllables) usually differ at the last. */
+    if (lower(p[i + k->len - 1]) != k->bytes[k->len - 1])
+        return 0;
     for (size_t j = 0; j < k->len; j++)
         if (lower(p[i + j]) != k->bytes[j])
             return 0;
@@ -127,7 +132,12 @@ size_t pii_keywords_next(const pii_keywords *kw, const uint8_t *p, size_t n, siz
 {
     if (to > n)
         to = n;
+    /* Most bytes cannot start a keyword (in Korean UTF-8, two bytes in
+     * three are continuation bytes): a one-byte table first, the two-byte
+     * filter only where that passes. */
     for (size_t i = from; i < to; i++) {
+        if (!kw->first1[p[i]])
+            continue;
         unsigned idx = (unsigned)p[i] << 8 | (i + 1 < n ? p[i + 1] : 0);
         if (kw->first2[idx >> 3] & (1u << (idx & 7)))
             return i;

@@ -24,6 +24,7 @@ typedef struct pii_keywords {
     /* Bit (a << 8 | b) is set when some keyword starts with bytes a, b
      * (every case variant of ASCII letters); a one-byte keyword sets every b. */
     uint8_t first2[65536 / 8];
+    uint8_t first1[256]; /* 1 if some keyword can start with this byte */
     /* Keywords by their first two bytes: head[a << 8 | b] is 1 + the first
      * entry of a chain in ent (0: none); ent[i] = {keyword, 1 + next}. */
     uint32_t *head;
