@@ -160,6 +160,21 @@ static int veto_in(const struct piiscan_stream *s, uint32_t pi, uint64_t lo, uin
     return 0;
 }
 
+/* 1 if a keyword of pattern pi lies in the union of the context windows of
+ * every match that starts at or after `from` and ends by `to` (for one
+ * match, its own context window). */
+static int keyword_near(struct piiscan_stream *s, uint32_t pi, uint64_t from, uint64_t to)
+{
+    const pii_engine_pattern *p = &s->engine->p[pi];
+    uint64_t lo = from > p->ctx_before ? from - p->ctx_before : 0;
+    uint64_t hi = to + p->ctx_after;
+    if (lo < s->base)
+        lo = s->base;
+    if (hi > s->base + s->len)
+        hi = s->base + s->len;
+    return keyword_in(s, pi, lo, hi);
+}
+
 typedef struct ctx_state {
     struct piiscan_stream *s;
     piiscan_scratch *scratch;
@@ -176,33 +191,8 @@ static int has_context(const pii_candidate *c)
         return 0;
     if (cs->cached >= 0)
         return cs->cached;
-    cs->cached = 0;
-    const pii_engine_pattern *p = cs->p;
-    if (!p->has_keywords)
-        return 0;
-    struct piiscan_stream *s = cs->s;
-    uint64_t lo = cs->ms > p->ctx_before ? cs->ms - p->ctx_before : 0;
-    uint64_t hi = cs->me + p->ctx_after;
-    if (lo < s->base)
-        lo = s->base; /* cannot happen: PII_LOOKBACK covers the window */
-    if (hi > s->base + s->len)
-        hi = s->base + s->len;
-    cs->cached = keyword_in(s, cs->pi, lo, hi);
+    cs->cached = keyword_near(cs->s, cs->pi, cs->ms, cs->me);
     return cs->cached;
-}
-
-/* 1 if a keyword of pattern pi lies in the union of the context windows of
- * every match that can start at or after `from` and end by `se`. */
-static int keyword_near(struct piiscan_stream *s, uint32_t pi, uint64_t from, uint64_t se)
-{
-    const pii_engine_pattern *p = &s->engine->p[pi];
-    uint64_t lo = from > p->ctx_before ? from - p->ctx_before : 0;
-    uint64_t hi = se + p->ctx_after;
-    if (lo < s->base)
-        lo = s->base;
-    if (hi > s->base + s->len)
-        hi = s->base + s->len;
-    return keyword_in(s, pi, lo, hi);
 }
 
 /* ---- findings ------------------------------------------------------------------ */
@@ -271,15 +261,6 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
         f->raw_len = len;
     }
     return 1;
-}
-
-/* 1 if some byte of p[0..n) can start a match of pattern ep. */
-static int any_start_byte(const pii_engine_pattern *ep, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (ep->startmap[p[i] >> 3] & (1u << (p[i] & 7)))
-            return 1;
-    return 0;
 }
 
 /* The first i in [i, end) of text where pattern ep can start a match, or end.
@@ -405,6 +386,17 @@ static int pend_cmp_start(const void *a, const void *b)
     return x->type < y->type ? -1 : x->type > y->type;
 }
 
+/* Counts the newlines between the line cursor and `to` (text still held). */
+static void count_lines_to(struct piiscan_stream *s, uint64_t to)
+{
+    if (to <= s->line_pos)
+        return;
+    const uint8_t *a = s->text + (s->line_pos - s->base), *b = s->text + (to - s->base);
+    for (const uint8_t *q = a; (q = memchr(q, '\n', (size_t)(b - q))) != NULL; q++)
+        s->line_no++;
+    s->line_pos = to;
+}
+
 /* Scans page [P, PE). */
 static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *scr, uint64_t P,
                                    uint64_t PE, int eof)
@@ -478,7 +470,8 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
              * number only to be refused for want of one). */
             if (p->ctx_required &&
                 ((p->has_startmap && from < w->we &&
-                  !any_start_byte(p, s->text + (from - s->base), (size_t)(w->we - from))) ||
+                  next_start(p, s->text, (size_t)(from - s->base), (size_t)(w->we - s->base), 0) >=
+                      (size_t)(w->we - s->base)) ||
                  !keyword_near(s, pi, from, w->se)))
                 continue;
             st = search(s, scr, pi, from, w->we, w->se,
@@ -494,12 +487,7 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         qsort(s->pend + first_new, s->npend - first_new, sizeof *s->pend, pend_cmp_start);
     for (size_t i = first_new; i < s->npend; i++) {
         pii_pending *f = &s->pend[i];
-        if (f->start > s->line_pos) {
-            const uint8_t *a = s->text + (s->line_pos - s->base), *b = s->text + (f->start - s->base);
-            for (const uint8_t *q = a; (q = memchr(q, '\n', (size_t)(b - q))) != NULL; q++)
-                s->line_no++;
-            s->line_pos = f->start;
-        }
+        count_lines_to(s, f->start);
         f->line = s->line_no;
     }
     /* Drop windows that end inside this page (all in the front part). */
@@ -667,9 +655,7 @@ static piiscan_status process(struct piiscan_stream *s, piiscan_scratch *scr, in
         if (drop > s->len)
             drop = s->len;
         if (s->line_pos < keep) {
-            const uint8_t *a = s->text + (s->line_pos - s->base), *b = s->text + drop;
-            for (const uint8_t *q = a; (q = memchr(q, '\n', (size_t)(b - q))) != NULL; q++)
-                s->line_no++;
+            count_lines_to(s, s->base + drop);
             s->line_pos = keep;
         }
         memmove(s->text, s->text + drop, s->len - drop);
