@@ -215,7 +215,24 @@ typedef enum piiscan_option {
     /** Policy for RRN/FRN whose check digit fails: PIISCAN_RRN_*.  Default CONTEXT. */
     PIISCAN_OPT_RRN_POLICY = 4,
     /** 1: also report values that were already masked in the source (default 1). */
-    PIISCAN_OPT_REPORT_MASKED = 5
+    PIISCAN_OPT_REPORT_MASKED = 5,
+    /* Limits of file scans (piiscan_scan_file/_fd/_blob, piiscan_extract_text_*).
+     * Passing one ends the top-level file with PIISCAN_FILE_SKIPPED and a
+     * reason naming the limit; findings made before are kept. */
+    /** Deepest nesting of archives/documents/attachments followed (default 8; 0..64). */
+    PIISCAN_OPT_MAX_DEPTH = 6,
+    /** Bytes that may be extracted (decompressed, decoded) from one top-level
+     *  file, all members together (default 16 GiB). */
+    PIISCAN_OPT_MAX_EXTRACTED = 7,
+    /** Largest compression ratio accepted once a member has produced 16 MiB,
+     *  or a top-level file 64 MiB (default 250; zip bombs are ~1000). */
+    PIISCAN_OPT_MAX_RATIO = 8,
+    /** Members (archive entries, attachments, parts) per top-level file (default 100000). */
+    PIISCAN_OPT_MAX_MEMBERS = 9,
+    /** Bytes of memory for files held whole because their format needs
+     *  random access (documents, PDFs, 7z inside archives), all nesting
+     *  levels together (default 256 MiB). */
+    PIISCAN_OPT_MAX_BUFFER = 10
 } piiscan_option;
 
 /** Values of PIISCAN_OPT_ENCODING. */
@@ -293,6 +310,10 @@ typedef struct piiscan_finding {
     const char *display;         /**< masked rendition, NUL-terminated, always safe to print */
     const char *raw;             /**< NULL unless PIISCAN_OPT_EXPOSE_RAW; the value as UTF-8 */
     size_t raw_len;              /**< length of raw */
+    /** File scans: path of the file or member holding the value, members
+     *  joined with '!' ("share/a.zip!hr/list.xlsx").  NULL for piiscan_scan()
+     *  and streams. */
+    const char *path;
 } piiscan_finding;
 
 /** Return values of a finding callback. */
@@ -369,6 +390,103 @@ PIISCAN_API int piiscan_stream_encoding(const piiscan_stream *stream);
 
 /** Frees a stream.  NULL is a no-op. */
 PIISCAN_API void piiscan_stream_free(piiscan_stream *stream);
+
+/* ---- Files, documents and archives --------------------------------------
+ * A file scan types its input by content (libmagic; the name only breaks
+ * ties), extracts the text of documents (docx, xlsx, pptx, odt/ods/odp,
+ * hwpx, HWP 5.0, doc/xls/ppt, PDF, e-mail) and follows archive members and
+ * attachments, scanning each with the engine.  Nothing is written to disk.
+ *
+ * Every file and member gets a piiscan_file_report when it ends (a member's
+ * before its container's), so "what was not scanned, and why" is never
+ * silent.  Offsets of findings in documents and members count bytes of the
+ * extracted UTF-8 text; in plain files, bytes of the file. */
+
+/** What happened to one file or member.  Values are never renumbered. */
+typedef enum piiscan_file_status {
+    PIISCAN_FILE_OK = 0,          /**< read completely */
+    PIISCAN_FILE_ENCRYPTED = 1,   /**< password-protected; `reason` names the protection */
+    PIISCAN_FILE_PROTECTED = 2,   /**< HWP distribution document or DRM whose text could not be read */
+    PIISCAN_FILE_ERROR = 3,       /**< unreadable, corrupt or truncated; findings before the error are kept */
+    PIISCAN_FILE_SKIPPED = 4,     /**< a limit was passed (`reason` names it); findings before it are kept */
+    PIISCAN_FILE_UNSUPPORTED = 5  /**< no text to scan (image, audio, video) */
+} piiscan_file_status;
+
+/** "ok", "encrypted", "protected", "error", "skipped", "unsupported" (static). */
+PIISCAN_API const char *piiscan_file_status_name(piiscan_file_status status);
+
+/** The end of one file or member.  Owned by the library, valid during the
+ *  callback only.  May gain fields at the end in later minor releases. */
+typedef struct piiscan_file_report {
+    const char *path;           /**< as in piiscan_finding.path */
+    unsigned depth;             /**< 0 for the file named by the caller */
+    const char *format;         /**< "text", "zip", "docx", "hwp", "pdf", "eml"... */
+    piiscan_file_status status;
+    const char *reason;         /**< NULL when OK; never contains scanned data */
+    uint64_t size;              /**< bytes as stored (in its container, uncompressed) */
+    uint64_t text_bytes;        /**< bytes of text scanned in this file itself */
+    uint64_t findings;          /**< findings in this file itself, members not included */
+} piiscan_file_report;
+
+/** Called at the end of each file and member; return PIISCAN_CONTINUE or PIISCAN_STOP. */
+typedef int (*piiscan_on_file)(const piiscan_file_report *report, void *user);
+
+/**
+ * Scans the file at `path`: its text, or the text of the document or the
+ * members of the archive it is.  `on_finding` and `on_file` may be NULL.
+ * The scratch is used by the whole call (callbacks must not reuse it).
+ * @return PIISCAN_OK when the file was handled, whatever its file status
+ *         (see the reports); PIISCAN_E_IO when it could not be opened or
+ *         read (it is also reported with PIISCAN_FILE_ERROR; errno is set);
+ *         PIISCAN_STOPPED; PIISCAN_E_INVALID, PIISCAN_E_MISMATCH,
+ *         PIISCAN_E_SCRATCH_IN_USE, PIISCAN_E_NOMEM.
+ */
+PIISCAN_API piiscan_status piiscan_scan_file(const piiscan_engine *engine, const char *path,
+                                             const piiscan_options *opts,
+                                             piiscan_scratch *scratch,
+                                             piiscan_on_finding on_finding,
+                                             piiscan_on_file on_file, void *user);
+
+/** As piiscan_scan_file() for an open descriptor (read from its current
+ *  position when it cannot seek); `name` is the path used in reports and
+ *  to break type ties.  The descriptor is not closed. */
+PIISCAN_API piiscan_status piiscan_scan_fd(const piiscan_engine *engine, int fd,
+                                           const char *name, const piiscan_options *opts,
+                                           piiscan_scratch *scratch,
+                                           piiscan_on_finding on_finding,
+                                           piiscan_on_file on_file, void *user);
+
+/** As piiscan_scan_file() for bytes in memory; `name` (may be NULL) is the
+ *  path used in reports and the hint that breaks type ties. */
+PIISCAN_API piiscan_status piiscan_scan_blob(const piiscan_engine *engine, const void *data,
+                                             size_t len, const char *name,
+                                             const piiscan_options *opts,
+                                             piiscan_scratch *scratch,
+                                             piiscan_on_finding on_finding,
+                                             piiscan_on_file on_file, void *user);
+
+/** Receives extracted text: a piece of the text of the file or member
+ *  `path`, in order.  Pieces of one path arrive consecutively, but a member
+ *  may interrupt its container's text. */
+typedef int (*piiscan_on_text)(const char *path, const char *text, size_t len, void *user);
+
+/**
+ * Extracts the text of a file (every member and part) as a file scan would
+ * see it, for debugging and conformance tests.  Plain-text files are passed
+ * as stored (not re-encoded).  Limits come from `opts`.
+ * @return as piiscan_scan_file().
+ */
+PIISCAN_API piiscan_status piiscan_extract_text_file(const char *path,
+                                                     const piiscan_options *opts,
+                                                     piiscan_on_text on_text,
+                                                     piiscan_on_file on_file, void *user);
+
+/** As piiscan_extract_text_file() for bytes in memory. */
+PIISCAN_API piiscan_status piiscan_extract_text_blob(const void *data, size_t len,
+                                                     const char *name,
+                                                     const piiscan_options *opts,
+                                                     piiscan_on_text on_text,
+                                                     piiscan_on_file on_file, void *user);
 
 #ifdef __cplusplus
 }

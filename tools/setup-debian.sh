@@ -5,4 +5,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq build-essential cmake ninja-build pkg-config \
   libpcre2-dev libarchive-dev zlib1g-dev libmagic-dev libcriterion-dev \
-  python3 file binutils >/dev/null
+  libexpat1-dev libssl-dev libpoppler-glib-dev \
+  python3 python3-cryptography file binutils p7zip-full qpdf zip >/dev/null
