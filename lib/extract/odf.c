@@ -42,6 +42,10 @@ static void odf_start(xt *x, int ns, const char *local, const char **atts)
                 xt_skip(x); /* the display of a number given as office:value */
             else
                 x->capture++;
+        } else if (strcmp(local, "note-citation") == 0) {
+            xt_skip(x); /* the note's generated number: it would join digits */
+        } else if (strcmp(local, "note") == 0) {
+            xt_break(x->o, PX_BREAK_CELL);
         } else if (!x->capture) {
             /* the elements below only mean something inside a paragraph */
         } else if (strcmp(local, "tab") == 0) {
@@ -92,6 +96,8 @@ static void odf_end(xt *x, int ns, const char *local)
             if (x->capture)
                 x->capture--;
             xt_break(x->o, PX_BREAK_PARA);
+        } else if (strcmp(local, "note") == 0) {
+            xt_break(x->o, PX_BREAK_CELL);
         }
         break;
     case XT_NS_TABLE:

@@ -121,6 +121,19 @@ static void body_end(xt *x, int ns, const char *local)
 
 static const xt_handlers body_handlers = {body_start, body_end};
 
+/* out = a + b; -1 (out empty) when it does not fit. */
+static int join(char *out, size_t cap, const char *a, const char *b)
+{
+    size_t al = strlen(a), bl = strlen(b);
+    if (al + bl >= cap) {
+        out[0] = '\0';
+        return -1;
+    }
+    memcpy(out, a, al);
+    memcpy(out + al, b, bl + 1);
+    return 0;
+}
+
 /* ---- relationships ----------------------------------------------------- */
 
 /* Relationships of one part: three strings per relationship in a string
@@ -145,11 +158,6 @@ static void rels_start(xt *x, int ns, const char *local, const char **atts)
 }
 
 static const xt_handlers rels_handlers = {rels_start, NULL};
-
-static int str_is(const char *s, size_t n, const char *lit)
-{
-    return strlen(lit) == n && memcmp(s, lit, n) == 0;
-}
 
 /* Target of the first relationship whose field `field` (0 Id, 2 Type)
  * equals `key`, copied into out.  0 if found. */
@@ -213,7 +221,8 @@ static int parse_matching(xt_out *o, px_zip *z, const char *dir, const char *ste
 {
     char prefix[NAME_MAX_LEN];
     size_t *idx = NULL;
-    snprintf(prefix, sizeof prefix, "%s%s", dir, stem);
+    if (join(prefix, sizeof prefix, dir, stem) != 0)
+        return PX_CONTINUE;
     size_t n = xt_parts_matching(z, prefix, suffix, &idx);
     int r = PX_CONTINUE;
     for (size_t i = 0; i < n && r == PX_CONTINUE; i++) {
@@ -228,7 +237,8 @@ static int parse_in_dir(xt_out *o, px_zip *z, const char *dir, const char *name,
                         const xt_handlers *h, void *user)
 {
     char full[NAME_MAX_LEN];
-    snprintf(full, sizeof full, "%s%s", dir, name);
+    if (join(full, sizeof full, dir, name) != 0)
+        return PX_CONTINUE;
     xt_break(o, PX_BREAK_PART);
     return xt_parse_named(o, z, full, h, user);
 }
@@ -543,7 +553,7 @@ static int xlsx_doc(xt_out *o, px_zip *z)
     if (rels_lookup(&rels, 2, "sharedStrings", strlen("sharedStrings"), target, sizeof target) !=
             0 ||
         xt_resolve(wb, target, sstname, sizeof sstname) != 0)
-        snprintf(sstname, sizeof sstname, "%ssharedStrings.xml", dir);
+        join(sstname, sizeof sstname, dir, "sharedStrings.xml");
     if ((r = xt_parse_named(o, z, sstname, &sst_handlers, &s)) != PX_CONTINUE)
         goto out;
     if ((r = xlsx_sheets(o, z, &s, wb, &rels, dir)) != PX_CONTINUE)

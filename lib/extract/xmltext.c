@@ -228,6 +228,19 @@ static void XMLCALL on_chars(void *u, const XML_Char *s, int len)
     stop_if_aborted(x);
 }
 
+/* OOXML, ODF and OWPML never declare entities.  One that does is refused
+ * at its first declaration: no expansion (billion laughs, whose first
+ * 8 MiB expat's own guard lets through) and no external entity. */
+static void XMLCALL on_entity_decl(void *u, const XML_Char *name, int is_param,
+                                   const XML_Char *value, int value_len, const XML_Char *base,
+                                   const XML_Char *system_id, const XML_Char *public_id,
+                                   const XML_Char *notation)
+{
+    (void)name, (void)is_param, (void)value, (void)value_len, (void)base;
+    (void)system_id, (void)public_id, (void)notation;
+    xt_fail(u, PX_ERROR, "entity declaration (not allowed in this format)");
+}
+
 static int parse_buffer(xt *x, const uint8_t *data, size_t len)
 {
     XML_Parser p = XML_ParserCreateNS(NULL, NS_SEP);
@@ -242,6 +255,7 @@ static int parse_buffer(xt *x, const uint8_t *data, size_t len)
     XML_SetUserData(p, x);
     XML_SetElementHandler(p, on_start, on_end);
     XML_SetCharacterDataHandler(p, on_chars);
+    XML_SetEntityDeclHandler(p, on_entity_decl);
     x->parser = p;
 
     size_t pos = 0;
