@@ -85,10 +85,10 @@ static int on_finding(const piiscan_finding *f, void *user)
 }
 
 /* Extracts a fixture's text; returns the report of the file itself. */
-static const report *extract(const char *path, collect *c)
+static const report *extract_opts(const char *path, const piiscan_options *o, collect *c)
 {
     memset(c, 0, sizeof *c);
-    piiscan_status st = piiscan_extract_text_file(path, NULL, on_text, on_file, c);
+    piiscan_status st = piiscan_extract_text_file(path, o, on_text, on_file, c);
     cr_assert_eq(st, PIISCAN_OK, "%s: %s", path, piiscan_strerror(st));
     if (!c->text) {
         c->text = calloc(1, 1);
@@ -99,6 +99,11 @@ static const report *extract(const char *path, collect *c)
             return &c->reports[i];
     cr_assert_fail("%s: no report for the file", path);
     return NULL;
+}
+
+static const report *extract(const char *path, collect *c)
+{
+    return extract_opts(path, NULL, c);
 }
 
 static void scan(const char *path, collect *c)
@@ -308,6 +313,31 @@ Test(xml_xlsx, findings_name_the_workbook)
     scan(XD "basic.xlsx", &c);
     all_findings_name(&c, XD "basic.xlsx");
     cr_assert_geq(count_type(&c, "kr_rrn", "900101-"), 1);
+    done(&c);
+}
+
+Test(xml_xlsx, shared_strings_over_the_memory_budget_are_still_scanned)
+{
+    collect c;
+    const report *r = extract(XD "big-sst.xlsx", &c);
+    cr_assert_eq(r->status, PIISCAN_FILE_OK, "status %d (%s)", r->status, r->reason);
+    HAS(&c, "first-string\tlast-string\tinline-after-sst");
+    done(&c);
+
+    piiscan_options *o = NULL;
+    cr_assert_eq(piiscan_options_new(&o), PIISCAN_OK);
+    cr_assert_eq(piiscan_options_set(o, PIISCAN_OPT_MAX_BUFFER, 1536 * 1024), PIISCAN_OK);
+    r = extract_opts(XD "big-sst.xlsx", o, &c);
+    piiscan_options_free(o);
+    /* the table could not be held: every string is emitted as it comes,
+     * the cells that refer to them are empty, the document says why */
+    cr_assert_eq(r->status, PIISCAN_FILE_SKIPPED, "status %d (%s)", r->status, r->reason);
+    cr_assert_lt(pos(&c, "first-string"), pos(&c, "last-string"));
+    cr_assert_lt(pos(&c, "last-string"), pos(&c, "inline-after-sst"));
+    LACKS(&c, "first-string\tlast-string");
+    /* one line per string, in table order (sha256("1") starts the second) */
+    HAS(&c, "first-string\n6b86b273ff34fce19d6b804eff5a3f\n");
+    cr_assert_geq(occurrences(&c, "\n"), 20000);
     done(&c);
 }
 
