@@ -6,6 +6,8 @@
  * sections the spine does not name are read after it, in number order, so
  * a stripped or edited package still has all its text scanned.
  *
+ * Master pages (Contents/masterpage*.xml) come last.
+ *
  * Text is the character data of hp:t, whose children mark tabs, line breaks
  * and special spaces (hp:tab, hp:lineBreak, hp:nbSpace, hp:fwSpace,
  * hp:hyphen) or carry no text (hp:markpenBegin, hp:insertBegin...). */
@@ -23,11 +25,12 @@ static void sec_start(xt *x, int ns, const char *local, const char **atts)
 {
     (void)atts;
     if (x->depth == 1) {
-        if (strcmp(local, "sec") != 0) {
+        if (strcmp(local, "sec") == 0) {
+            (*(size_t *)x->user)++;
+        } else if (strcmp(local, "masterPage") != 0) {
             xt_skip(x); /* a spine item that is not a section (header.xml) */
             return;
         }
-        (*(size_t *)x->user)++;
     }
     if (ns != XT_NS_HP)
         return;
@@ -139,6 +142,19 @@ static int read_sections(xt_out *o, px_zip *z, unsigned char *done, size_t *sect
 
     size_t *idx = NULL;
     size_t n = xt_parts_matching(z, "Contents/section", ".xml", &idx);
+    for (size_t i = 0; i < n && r == PX_CONTINUE; i++) {
+        if (done[idx[i]])
+            continue;
+        done[idx[i]] = 1;
+        xt_break(o, PX_BREAK_PART);
+        r = xt_parse_part(o, z, idx[i], &sec_handlers, sections);
+    }
+    free(idx);
+    if (r != PX_CONTINUE)
+        return r;
+
+    /* master pages: text printed on every page (background text, forms) */
+    n = xt_parts_matching(z, "Contents/masterpage", ".xml", &idx);
     for (size_t i = 0; i < n && r == PX_CONTINUE; i++) {
         if (done[idx[i]])
             continue;

@@ -8,7 +8,8 @@
  *         comments, SmartArt data;
  *   xlsx  shared strings (held compactly), the sheets in workbook order,
  *         cell comments, text in drawings (text boxes, shapes);
- *   pptx  slides in number order, notes, comments, SmartArt data.
+ *   pptx  slides in number order, notes, comments, SmartArt data;
+ *   all   embedded files (embeddings/) handed to the driver as members.
  *
  * See docs/extract-xml.md for what is read and the choices made (deleted
  * tracked changes are read; field codes are not). */
@@ -243,6 +244,43 @@ static int parse_in_dir(xt_out *o, px_zip *z, const char *dir, const char *name,
     return xt_parse_named(o, z, full, h, user);
 }
 
+/* Embedded files (a workbook in a document, OLE objects, packages): handed
+ * to the driver, which types them by content and scans them as members
+ * ("a.docx!word/embeddings/Microsoft_Excel_Worksheet.xlsx").  Media
+ * (images, audio) are not: they hold no text. */
+static int embeddings(xt_out *o, px_zip *z, const char *dir)
+{
+    char prefix[NAME_MAX_LEN];
+    size_t *idx = NULL;
+    if (join(prefix, sizeof prefix, dir, "embeddings/") != 0)
+        return PX_CONTINUE;
+    size_t n = xt_parts_matching(z, prefix, "", &idx);
+    int r = PX_CONTINUE;
+    /* our text so far goes first: a member may interrupt its container's */
+    if (n && xt_flush(o) != PX_CONTINUE)
+        r = PX_ABORT;
+    for (size_t i = 0; i < n && r == PX_CONTINUE; i++) {
+        const char *name = px_zip_name(z, idx[i]);
+        if (px_zip_encrypted(z, idx[i])) {
+            r = px_member_status(o->d, name, PX_ENCRYPTED, "encrypted zip entry");
+            continue;
+        }
+        size_t len = 0;
+        uint8_t *data = px_zip_read(z, idx[i], &len);
+        if (!data) {
+            if (px_zip_aborted(z))
+                r = PX_ABORT;
+            continue;
+        }
+        r = px_member_blob(o->d, name, data, len);
+        px_zip_free_part(z, data, len);
+    }
+    free(idx);
+    if (r != PX_CONTINUE)
+        o->aborted = 1;
+    return r;
+}
+
 /* ---- docx -------------------------------------------------------------- */
 
 static int docx(xt_out *o, px_zip *z)
@@ -262,7 +300,8 @@ static int docx(xt_out *o, px_zip *z)
         parse_in_dir(o, z, dir, "footnotes.xml", &body_handlers, NULL) != PX_CONTINUE ||
         parse_in_dir(o, z, dir, "endnotes.xml", &body_handlers, NULL) != PX_CONTINUE ||
         parse_in_dir(o, z, dir, "comments.xml", &body_handlers, NULL) != PX_CONTINUE ||
-        parse_matching(o, z, dir, "diagrams/data", ".xml", &body_handlers, NULL) != PX_CONTINUE)
+        parse_matching(o, z, dir, "diagrams/data", ".xml", &body_handlers, NULL) != PX_CONTINUE ||
+        embeddings(o, z, dir) != PX_CONTINUE)
         return PX_ABORT;
     return PX_CONTINUE;
 }
@@ -279,7 +318,8 @@ static int pptx(xt_out *o, px_zip *z)
         parse_matching(o, z, dir, "notesSlides/notesSlide", ".xml", &body_handlers, NULL) !=
             PX_CONTINUE ||
         parse_matching(o, z, dir, "comments/", ".xml", &body_handlers, NULL) != PX_CONTINUE ||
-        parse_matching(o, z, dir, "diagrams/data", ".xml", &body_handlers, NULL) != PX_CONTINUE)
+        parse_matching(o, z, dir, "diagrams/data", ".xml", &body_handlers, NULL) != PX_CONTINUE ||
+        embeddings(o, z, dir) != PX_CONTINUE)
         return PX_ABORT;
     return PX_CONTINUE;
 }
@@ -561,7 +601,10 @@ static int xlsx_doc(xt_out *o, px_zip *z)
     if ((r = parse_matching(o, z, dir, "comments", ".xml", &xcomment_handlers, NULL)) !=
         PX_CONTINUE)
         goto out;
-    r = parse_matching(o, z, dir, "drawings/drawing", ".xml", &body_handlers, NULL);
+    if ((r = parse_matching(o, z, dir, "drawings/drawing", ".xml", &body_handlers, NULL)) !=
+        PX_CONTINUE)
+        goto out;
+    r = embeddings(o, z, dir);
 out:
     xt_strtab_free(&s.sst);
     xt_strtab_free(&s.names);

@@ -440,7 +440,7 @@ size_t xt_parts_matching(px_zip *z, const char *prefix, const char *suffix, size
         if (!name)
             continue;
         size_t len = strlen(name);
-        if (len < pl + sl || memcmp(name, prefix, pl) != 0 ||
+        if (len <= pl + sl || memcmp(name, prefix, pl) != 0 ||
             memcmp(name + len - sl, suffix, sl) != 0)
             continue;
         const char *mid = name + pl, *end = name + len - sl;

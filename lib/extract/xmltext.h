@@ -125,8 +125,8 @@ const char *xt_strtab_get(const xt_strtab *t, size_t i, size_t *len);
 void xt_strtab_free(xt_strtab *t);
 
 /* ---- choosing parts ---------------------------------------------------- */
-/* Indices of the zip parts named prefix + MIDDLE + suffix (MIDDLE without
- * '/'), sorted by the number in MIDDLE (slide2 before slide10), then by
+/* Indices of the zip parts named prefix + MIDDLE + suffix (MIDDLE not
+ * empty, without '/'), sorted by the number in MIDDLE (slide2 before slide10), then by
  * name.  Returns the count; *out is malloc'd (free it), NULL if none. */
 size_t xt_parts_matching(px_zip *z, const char *prefix, const char *suffix, size_t **out);
 /* Joins a relationship or manifest target to the directory of `base`

@@ -39,12 +39,22 @@ typedef struct collect {
     size_t nreports;
     found finds[64];
     size_t nfinds;
+    char member_text[4096]; /* text of members (paths with '!'), truncated */
+    size_t member_len;
 } collect;
 
 static int on_text(const char *path, const char *text, size_t len, void *user)
 {
     collect *c = user;
-    (void)path;
+    if (strchr(path, '!')) {
+        size_t k = len < sizeof c->member_text - 1 - c->member_len
+                       ? len
+                       : sizeof c->member_text - 1 - c->member_len;
+        memcpy(c->member_text + c->member_len, text, k);
+        c->member_len += k;
+        c->member_text[c->member_len] = '\0';
+        return PIISCAN_CONTINUE;
+    }
     if (c->len + len + 1 > c->cap) {
         size_t nc = (c->len + len + 1) * 2;
         char *p = realloc(c->text, nc);
@@ -271,6 +281,38 @@ Test(xml_docx, encrypted_entry_is_reported_and_the_rest_read)
     done(&c);
 }
 
+Test(xml_docx, embedded_workbook_is_scanned_as_a_member)
+{
+    collect c;
+    scan(XD "embed.docx", &c);
+    const char *member = XD "embed.docx!word/embeddings/Microsoft_Excel_Worksheet.xlsx";
+    const report *inner = NULL, *outer = NULL;
+    for (size_t i = 0; i < c.nreports; i++) {
+        if (strcmp(c.reports[i].path, member) == 0)
+            inner = &c.reports[i];
+        if (strcmp(c.reports[i].path, XD "embed.docx") == 0)
+            outer = &c.reports[i];
+    }
+    cr_assert_eq(c.nreports, 2, "a report for the document and one for its member");
+    cr_assert_not_null(inner);
+    cr_assert_not_null(outer);
+    cr_assert_eq(inner->depth, 1);
+    cr_assert_str_eq(inner->format, "xlsx");
+    cr_assert_eq(inner->status, PIISCAN_FILE_OK, "%s", inner->reason);
+    cr_assert_eq(outer->status, PIISCAN_FILE_OK, "%s", outer->reason);
+    all_findings_name(&c, member);
+    cr_assert_geq(count_type(&c, "kr_rrn", "900101-"), 1);
+    done(&c);
+
+    /* the member's text is its own, not the document's */
+    extract(XD "embed.docx", &c);
+    HAS(&c, "outer body text");
+    LACKS(&c, "second sheet first");
+    cr_assert_not_null(strstr(c.member_text, "second sheet first"));
+    cr_assert_not_null(strstr(c.member_text, "홍길동\t900101-1234568"));
+    done(&c);
+}
+
 /* ---- xlsx --------------------------------------------------------------- */
 
 Test(xml_xlsx, cells_in_workbook_order)
@@ -440,7 +482,8 @@ Test(xml_hwpx, sections_in_spine_order_then_the_rest)
     size_t s1 = pos(&c, "section one"), hdr = pos(&c, "머리말 테스트");
     size_t body = pos(&c, "번호: 900101-1234568\n"), s0 = pos(&c, "section zero end");
     size_t s2 = pos(&c, "section two (not in the spine)");
-    cr_assert(s1 < hdr && hdr < body && body < s0 && s0 < s2);
+    size_t mp = pos(&c, "master page text");
+    cr_assert(s1 < hdr && hdr < body && body < s0 && s0 < s2 && s2 < mp);
     HAS(&c, "markpen tab\tafter\nnext line & entity\n");
     HAS(&c, "900101\n1234568");
     LACKS(&c, "9001011234568");
