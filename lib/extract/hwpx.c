@@ -127,21 +127,27 @@ static int read_sections(xt_out *o, px_zip *z, unsigned char *done, size_t *sect
     xt_strtab_init(&h.items, o->d);
     xt_strtab_init(&h.spine, o->d);
     int r = xt_parse_named(o, z, HPF_PATH, &hpf_handlers, &h);
-    for (size_t k = 0; r == PX_CONTINUE && k < h.spine.n; k++) {
+    size_t *idx = h.spine.n ? malloc(h.spine.n * sizeof *idx) : NULL, n = 0;
+    for (size_t k = 0; idx && r == PX_CONTINUE && k < h.spine.n; k++) {
         long zi = spine_part(z, &h, k);
         if (zi < 0 || done[zi] || !xt_ends_with(px_zip_name(z, (size_t)zi), ".xml"))
             continue;
         done[zi] = 1;
-        xt_break(o, PX_BREAK_PART);
-        r = xt_parse_part(o, z, (size_t)zi, &sec_handlers, sections);
+        idx[n++] = (size_t)zi;
     }
     xt_strtab_free(&h.items);
     xt_strtab_free(&h.spine);
+    xt_bound_reopens(idx, n);
+    for (size_t i = 0; i < n && r == PX_CONTINUE; i++) {
+        xt_break(o, PX_BREAK_PART);
+        r = xt_parse_part(o, z, idx[i], &sec_handlers, sections);
+    }
+    free(idx);
     if (r != PX_CONTINUE)
         return r;
 
-    size_t *idx = NULL;
-    size_t n = xt_parts_matching(z, "Contents/section", ".xml", &idx);
+    idx = NULL;
+    n = xt_parts_matching(z, "Contents/section", ".xml", &idx);
     for (size_t i = 0; i < n && r == PX_CONTINUE; i++) {
         if (done[idx[i]])
             continue;

@@ -549,8 +549,8 @@ static int xlsx_sheets(xt_out *o, px_zip *z, xlsx *s, const char *wb, const xt_s
     int r = xt_parse_named(o, z, wb, &workbook_handlers, s);
     if (r != PX_CONTINUE)
         return r;
-    size_t done = 0;
-    for (size_t i = 0; i < s->names.n; i++) {
+    size_t *idx = s->names.n ? malloc(s->names.n * sizeof *idx) : NULL, n = 0;
+    for (size_t i = 0; idx && i < s->names.n; i++) {
         size_t kl;
         const char *key = xt_strtab_get(&s->names, i, &kl);
         char target[NAME_MAX_LEN], part[NAME_MAX_LEN];
@@ -558,18 +558,20 @@ static int xlsx_sheets(xt_out *o, px_zip *z, xlsx *s, const char *wb, const xt_s
             xt_resolve(wb, target, part, sizeof part) != 0)
             continue;
         long pi = px_zip_find(z, part);
-        if (pi < 0)
-            continue;
+        if (pi >= 0)
+            idx[n++] = (size_t)pi;
+    }
+    xt_bound_reopens(idx, n);
+    for (size_t i = 0; i < n && r == PX_CONTINUE; i++) {
         xt_break(o, PX_BREAK_PART);
         s->cell = CT_NONE;
         s->in_is = 0;
-        if (xt_parse_part(o, z, (size_t)pi, &sheet_handlers, s) != PX_CONTINUE)
-            return PX_ABORT;
-        done++;
+        r = xt_parse_part(o, z, idx[i], &sheet_handlers, s);
     }
-    if (!done) /* no usable workbook: the worksheets in number order */
-        return parse_matching(o, z, dir, "worksheets/sheet", ".xml", &sheet_handlers, s);
-    return PX_CONTINUE;
+    free(idx);
+    if (r == PX_CONTINUE && n == 0) /* no usable workbook: worksheets in number order */
+        r = parse_matching(o, z, dir, "worksheets/sheet", ".xml", &sheet_handlers, s);
+    return r;
 }
 
 static int xlsx_doc(xt_out *o, px_zip *z)

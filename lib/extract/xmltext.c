@@ -472,8 +472,24 @@ size_t xt_parts_matching(px_zip *z, const char *prefix, const char *suffix, size
     for (size_t i = 0; i < n; i++)
         v[i] = keys[i].idx;
     free(keys);
+    xt_bound_reopens(v, n);
     *out = v;
     return n;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void xt_bound_reopens(size_t *idx, size_t n)
+{
+    size_t back = 0;
+    for (size_t i = 1; i < n; i++)
+        back += idx[i] < idx[i - 1];
+    if (back > XT_MAX_BACKWARD)
+        qsort(idx, n, sizeof *idx, cmp_size);
 }
 
 int xt_resolve(const char *base, const char *target, char *out, size_t cap)

@@ -401,6 +401,21 @@ Test(xml_pptx, slides_in_number_order_then_notes_and_comments)
     done(&c);
 }
 
+Test(xml_pptx, many_parts_stored_backwards_are_read_in_storage_order)
+{
+    collect c;
+    const report *r = extract(XD "reversed.pptx", &c);
+    cr_assert_eq(r->status, PIISCAN_FILE_OK);
+    for (int i = 1; i <= 100; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "reversed slide %d.", i);
+        cr_assert_eq(occurrences(&c, want), 1, "slide %d", i);
+    }
+    /* 99 backward steps in number order: storage order instead */
+    cr_assert_lt(pos(&c, "reversed slide 100."), pos(&c, "reversed slide 1."));
+    done(&c);
+}
+
 Test(xml_pptx, findings_name_the_presentation)
 {
     collect c;
