@@ -195,13 +195,14 @@ static int looks_textual(const uint8_t *h, size_t n)
 {
     if (n >= 2 && ((h[0] == 0xFF && h[1] == 0xFE) || (h[0] == 0xFE && h[1] == 0xFF)))
         return 1;
-    size_t lim = n < 4096 ? n : 4096, ctl = 0;
+    if (memchr(h, 0, n < 4096 ? n : 4096))
+        return 0;
+    /* Control bytes are counted in the first KiB: every member of an
+     * archive comes through here, so this stays short. */
+    size_t lim = n < 1024 ? n : 1024, ctl = 0;
     for (size_t i = 0; i < lim; i++) {
         uint8_t c = h[i];
-        if (c == 0)
-            return 0;
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B)
-            ctl++;
+        ctl += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B;
     }
     return ctl * 100 <= lim;
 }
