@@ -36,17 +36,31 @@ FINDING_KEYS = {"kind": str, "path": str, "type": str, "line": int, "offset": in
                 "masked": bool, "match": str, "validation": str, "confidence": str}
 
 
+SUMMARY = {}
+
+
 def parse_jsonl(out):
+    """Finding and file records; the summary record (last line) goes to SUMMARY."""
     recs = []
+    SUMMARY.clear()
     for line in out.splitlines():
         rec = json.loads(line)  # every line must be valid JSON
-        recs.append(rec)
+        if rec["kind"] == "summary":
+            SUMMARY.update(rec)
+        else:
+            recs.append(rec)
         if rec["kind"] == "finding":
             for k, t in FINDING_KEYS.items():
                 check(isinstance(rec.get(k), t), "finding field %s is %r" % (k, rec.get(k)))
             check(rec["validation"] in ("checksum", "structural", "context"), "validation value")
             check(rec["confidence"] in ("high", "medium", "low"), "confidence value")
             check("raw" not in rec, "raw field without --show-raw")
+        elif rec["kind"] == "summary":
+            for k in ("files", "members", "bytes", "findings", "masked", "unmasked", "errors",
+                      "encrypted", "by_type"):
+                check(k in rec, "summary field %s" % k)
+            check(rec["findings"] == sum(1 for r in recs if r["kind"] == "finding"),
+                  "summary counts the findings")
         else:
             check(rec["kind"] == "file" and rec["status"] and "reason" in rec, "file record %r" % rec)
     return recs
@@ -119,7 +133,10 @@ for raw in RAW:
 
 # --- a file with nothing, stdin, errors
 code, out, _ = run([os.path.join(SAMPLE, "clean.txt")])
-check(code == 0 and out == "", "clean file exits 0 silently")
+check(code == 0 and "0 findings" in out and ":" not in out.split("\n")[0],
+      "clean file exits 0 with only the summary: %r" % out)
+code, out, _ = run(["-q", os.path.join(SAMPLE, "clean.txt")])
+check(code == 0 and out == "", "clean file with -q exits 0 silently: %r" % out)
 code, out, _ = run(["--format", "jsonl", "-"], stdin="전화 010-2345-6789\n".encode())
 recs = parse_jsonl(out)
 check(code == 1 and len(recs) == 1 and recs[0]["path"] == "-" and recs[0]["type"] == "kr_phone", "stdin")
