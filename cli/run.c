@@ -777,9 +777,25 @@ static char *capture(char *const argv[], size_t *len, int *status)
 
 int run_staged(run_config *cfg)
 {
-    char *ls[] = {"git", "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", NULL};
+    /* Paths from git are relative to the top of the work tree; so are the
+     * .piiscanignore files that apply to them. */
+    char *top_cmd[] = {"git", "rev-parse", "--show-toplevel", NULL};
     size_t len = 0;
     int status = 0;
+    char *top = capture(top_cmd, &len, &status);
+    if (!top || status != 0 || !len) {
+        fprintf(stderr, "piiscan: --staged: not in a git work tree\n");
+        free(top);
+        return 2;
+    }
+    top[strcspn(top, "\n")] = 0;
+    int cd = chdir(top);
+    free(top);
+    if (cd != 0) {
+        fprintf(stderr, "piiscan: --staged: cannot enter the top of the work tree\n");
+        return 2;
+    }
+    char *ls[] = {"git", "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", NULL};
     char *names = capture(ls, &len, &status);
     if (!names || status != 0) {
         fprintf(stderr, "piiscan: --staged: 'git diff --cached' failed (not in a git repository?)\n");
@@ -801,7 +817,7 @@ int run_staged(run_config *cfg)
         const char *name = names + off;
         size_t nl = strlen(name);
         off += nl + 1;
-        if (!nl)
+        if (!nl || piiscan_walker_leaves_out(cfg->walker, ".", name))
             continue;
         /* the blob as staged: "git show :path" */
         char *spec = malloc(nl + 2);
@@ -835,5 +851,15 @@ int run_staged(run_config *cfg)
     }
     free(names);
     piiscan_scratch_free(scr);
-    return run_finish(&r);
+    int rc = run_finish(&r);
+    if (rc == 1)
+        fputs("\npiiscan: the staged files hold personal data (listed above, masked); the commit "
+              "is refused.\n"
+              "  Remove or mask the values, then `git add` again.  If a value is test data:\n"
+              "  - add `piiscan:allow` on its line, or\n"
+              "  - list the file in .piiscanignore (gitignore syntax), or\n"
+              "  - keep known findings in a baseline: piiscan --staged --fingerprint-key KEY\n"
+              "    --write-baseline .piiscan-baseline, then run the hook with --baseline.\n",
+              stderr);
+    return rc;
 }
