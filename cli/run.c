@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,6 +85,7 @@ typedef struct job {
     event *ev;
     size_t nev, cap;
     uint64_t found;   /* findings in the file and its members */
+    uint64_t size;    /* bytes on disk (walk entry), for the progress line */
     int api_error;    /* the scan call itself failed */
 } job;
 
@@ -134,6 +136,7 @@ typedef struct run {
     size_t ndirs, capdirs;
     report_summary sum;
     uint64_t counted; /* findings that make the exit status 1 */
+    uint64_t done_bytes, total_bytes; /* on-disk bytes: scanned, and in all (0: unknown) */
     int64_t now;
     struct timespec t0, last_progress;
 } run;
@@ -408,9 +411,13 @@ static void progress(run *r, int final)
         fputs("\r\033[K", stderr);
         return;
     }
+    double rate = s > 0 ? (double)r->done_bytes / s : 0.0;
     fprintf(stderr, "\r\033[Kpiiscan: %llu files, %.1f MB, %.1f MB/s, %llu findings",
-            (unsigned long long)r->sum.files, (double)r->sum.bytes / 1e6,
-            s > 0 ? (double)r->sum.bytes / 1e6 / s : 0.0, (unsigned long long)r->sum.findings);
+            (unsigned long long)r->sum.files, (double)r->done_bytes / 1e6, rate / 1e6,
+            (unsigned long long)r->sum.findings);
+    /* The total is known when every root is a regular file. */
+    if (r->total_bytes && rate > 0 && r->total_bytes > r->done_bytes)
+        fprintf(stderr, ", ETA %.0f s", (double)(r->total_bytes - r->done_bytes) / rate);
 }
 
 static void emit_job(run *r, job *j)
@@ -494,6 +501,7 @@ static void emit_job(run *r, job *j)
     }
     if (kept)
         s->files_with_findings++;
+    r->done_bytes += j->size;
     if (j->api_error) {
         report_file f = {j->path, "error", piiscan_strerror(j->api_error), "", 0, -1, 0};
         cfg->writer->file(cfg->writer, &f);
@@ -588,6 +596,7 @@ static int on_walk_entry(const piiscan_walk_entry *e, void *user)
         j->walk_reason = strdup(e->reason);
     int tf = p->r->cfg->time_field;
     j->time = tf == 1 ? e->atime : tf == 2 ? e->ctime : e->mtime;
+    j->size = e->size;
     submit(p, j);
     return PIISCAN_CONTINUE;
 }
@@ -673,6 +682,14 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
     }
     r.sum.roots = (const char *const *)roots;
     r.sum.nroots = nroots;
+    for (int i = 0; i < nroots; i++) {
+        struct stat st;
+        if (!strcmp(roots[i], "-") || stat(roots[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            r.total_bytes = 0;
+            break;
+        }
+        r.total_bytes += (uint64_t)st.st_size;
+    }
     producer p = {&r, NULL};
     pthread_t *th = NULL;
     int nth = 0;

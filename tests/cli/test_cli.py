@@ -79,6 +79,15 @@ check(code == 0 and "Exit status" in out and "--show-raw" in out, "--help")
 code, _, err = run(["--no-such-option"])
 check(code == 2, "unknown option exits 2")
 
+# every long option in --help is in the man page, and the other way round
+import re
+code, out, _ = run(["--help"])
+help_opts = set(re.findall(r"--([a-z][a-z-]+)", out))
+man = open(os.path.join(ROOT, "docs", "piiscan.1")).read().replace("\\-", "-")
+man_opts = set(re.findall(r"--([a-z][a-z-]+)", man))
+check(help_opts <= man_opts, "options missing from docs/piiscan.1: %s" % sorted(help_opts - man_opts))
+check(man_opts <= help_opts, "options in the man page but not in --help: %s" % sorted(man_opts - help_opts))
+
 # --- the sample folder, JSON Lines
 code, out, err = run(["--format", "jsonl", SAMPLE])
 check(code == 1, "findings exit 1 (got %d, stderr %s)" % (code, err))
