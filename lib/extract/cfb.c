@@ -168,7 +168,7 @@ static int load_fat(px_cfb *c, const uint8_t *h, const char **err)
             uint32_t fs = rd32(slots + 4 * i);
             if (fs == CFB_FREESECT || fs == CFB_ENDOFCHAIN)
                 goto done;
-            const uint8_t *p;
+            const uint8_t *p = NULL;
             size_t nb = sector_bytes(c, fs, &p);
             if (nb == 0) {
                 *err = "CFB: FAT sector out of range";
@@ -185,7 +185,7 @@ static int load_fat(px_cfb *c, const uint8_t *h, const char **err)
                 *err = "CFB: DIFAT chain loops";
             return 0;
         }
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         size_t nb = sector_bytes(c, difat, &p);
         if (nb < c->ss) {
             *err = "CFB: DIFAT sector past end of file";
@@ -222,7 +222,7 @@ static int load_minifat(px_cfb *c, const uint8_t *h, const char **err)
         return 0;
     }
     for (uint32_t k = 0; k < n; k++) {
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         size_t nb = sector_bytes(c, secs[k], &p);
         for (uint32_t j = 0; j < per; j++)
             c->minifat[k * per + j] = 4 * j + 4 <= nb ? rd32(p + 4 * j) : CFB_FREESECT;
@@ -304,7 +304,7 @@ static int load_directory(px_cfb *c, const uint8_t *h, const char **err)
         goto out;
     }
     for (uint32_t k = 0; k < nds; k++) {
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         size_t nb = sector_bytes(c, secs[k], &p);
         for (size_t j = 0; j < per; j++)
             raw[k * per + j] = (j + 1) * CFB_DIRENT <= nb ? p + j * CFB_DIRENT : NULL;
@@ -555,7 +555,7 @@ static int read_mini(px_cfb *c, const struct cfb_ent *e, uint8_t *out, const cha
             return 0;
         }
         /* A mini sector never straddles two regular sectors (64 divides ss). */
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         size_t nb = sector_bytes(c, c->rootsec[off >> c->shift], &p);
         size_t in = (size_t)(off & (c->ss - 1));
         if (in + k > nb) {
@@ -578,7 +578,7 @@ static int read_big(px_cfb *c, const struct cfb_ent *e, uint8_t *out, const char
         }
         if (!visit(c, s, err))
             return 0;
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         size_t nb = sector_bytes(c, s, &p);
         uint64_t k = e->size - done < c->ss ? e->size - done : c->ss;
         if (k > nb) {
