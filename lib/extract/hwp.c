@@ -559,7 +559,7 @@ static int extract_sections(px_doc *d, px_cfb *c, const char *storage, int compr
         if (res != SEC_OK) {
             /* Wrong key or not a distribution stream at all: nothing
              * readable came out, so the text is protected, not corrupt. */
-            if (distribution && (bad_first || records == 0 || res == SEC_BAD_DATA))
+            if (distribution && (bad_first || records == 0))
                 px_set_status(d, PX_PROTECTED,
                               "HWP distribution document: ViewText could not be decrypted");
             else

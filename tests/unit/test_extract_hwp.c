@@ -290,6 +290,16 @@ Test(hwp, reasons_never_hold_content)
     }
 }
 
+Test(hwp, legacy_hwp3_is_unsupported_not_clean)
+{
+    result r = extract(FIX("hwp3.hwp"));
+    cr_assert_eq(r.status, PIISCAN_FILE_UNSUPPORTED, "an HWP 3 file reported as %d", r.status);
+    cr_assert_str_eq(r.format, "hwp");
+    cr_assert_str_eq(r.reason, "HWP 3.x document: only HWP 5.0 is read");
+    cr_assert_eq(r.len, 0);
+    result_free(&r);
+}
+
 Test(cfb_dispatch, encrypted_ooxml_package)
 {
     result r = extract(FIX("cfb-encrypted-ooxml.docx"));
