@@ -33,6 +33,10 @@
 #define CFB_MAX_DEPTH 32u
 /* Longest path kept: 32 levels of 31-character names, in UTF-8. */
 #define CFB_MAX_PATH 4096u
+/* All paths together: deep storages with many children could otherwise
+ * turn 128-byte entries into kilobytes of path each.  Real files need a
+ * few kilobytes. */
+#define CFB_MAX_PATH_BYTES (32u << 20)
 
 struct cfb_ent {
     char *path;
@@ -325,7 +329,7 @@ static int load_directory(px_cfb *c, const uint8_t *h, const char **err)
     c->ents[0].start = rd32(root + 116);
     c->ents[0].size = c->shift == 9 ? rd32(root + 120) : (uint64_t)rd32(root + 120) | (uint64_t)rd32(root + 124) << 32;
     c->nents = 1;
-    size_t sp = 0;
+    size_t sp = 0, path_bytes = 0;
     uint32_t child = rd32(root + 76);
     if (child != CFB_NOSTREAM)
         stack[sp++] = (struct walk_item){child, 0, 1};
@@ -372,6 +376,11 @@ static int load_directory(px_cfb *c, const uint8_t *h, const char **err)
         }
         k += name_utf8(e, name + k, CFB_MAX_PATH - k);
         name[k] = '\0';
+        path_bytes += k + 1;
+        if (path_bytes > CFB_MAX_PATH_BYTES) {
+            *err = "CFB: directory paths too long";
+            goto out;
+        }
         struct cfb_ent *ent = &c->ents[c->nents];
         ent->path = strdup(name);
         if (!ent->path) {

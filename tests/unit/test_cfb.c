@@ -209,6 +209,11 @@ Test(cfb, directory_chain_loop_fails_at_open)
     open_fails(FIX("cfb-dir-loop.cfb"), "CFB: FAT chain loops");
 }
 
+Test(cfb, path_memory_is_bounded)
+{
+    open_fails(FIX("cfb-long-paths.cfb"), "CFB: directory paths too long");
+}
+
 Test(cfb, not_a_compound_file)
 {
     const char *err = NULL;
