@@ -595,54 +595,100 @@ static int embedded_container(const uint8_t *p, size_t n, size_t *skip)
     return 0;
 }
 
-/* Inflates raw deflate data into out (cap bytes), or only counts when out
- * is NULL.  Returns the inflated size, or -1 if the data is not complete,
- * valid deflate of at most cap bytes. */
-static long long inflate_all(const uint8_t *p, size_t n, uint8_t *out, size_t cap)
+/* Inflates the first bytes of raw deflate data into head; returns how many
+ * (0 if the data does not start as valid deflate). */
+static size_t inflate_head(const uint8_t *p, size_t n, uint8_t *head, size_t cap)
 {
     z_stream zs;
     memset(&zs, 0, sizeof zs);
     if (inflateInit2(&zs, -15) != Z_OK)
-        return -1;
-    uint8_t scratch[16384];
-    size_t total = 0, fed = 0;
-    long long res = -1;
-    for (;;) {
+        return 0;
+    zs.next_in = (Bytef *)(uintptr_t)p;
+    zs.avail_in = n > (1u << 30) ? (1u << 30) : (uInt)n;
+    zs.next_out = head;
+    zs.avail_out = (uInt)cap;
+    int zr = inflate(&zs, Z_NO_FLUSH);
+    size_t got = cap - zs.avail_out;
+    inflateEnd(&zs);
+    return zr == Z_OK || zr == Z_STREAM_END ? got : 0;
+}
+
+enum { INF_OK = 0, INF_BAD, INF_BUDGET, INF_ABORT };
+
+/* Inflates raw deflate data whole into a px_buffer_alloc'd buffer that
+ * doubles as needed (at most HWP_BINDATA_MAX bytes), accounting every step
+ * with px_account(), so limits trip while inflating, not after. */
+static int inflate_grow(px_doc *d, const uint8_t *p, size_t n, uint8_t **out, size_t *len,
+                        size_t *cap)
+{
+    *out = NULL;
+    *len = *cap = 0;
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit2(&zs, -15) != Z_OK)
+        return INF_BAD;
+    size_t c = 64u * 1024u, total = 0, fed = 0;
+    uint8_t *buf = px_buffer_alloc(d, c);
+    int res = buf ? INF_BAD : INF_BUDGET;
+    while (buf) {
+        if (total == c) {
+            if (c >= HWP_BINDATA_MAX)
+                break; /* too large: treated as unreadable */
+            size_t nc = c * 2;
+            uint8_t *nb = px_buffer_alloc(d, nc);
+            if (!nb) {
+                res = INF_BUDGET;
+                break;
+            }
+            memcpy(nb, buf, total);
+            px_buffer_free(d, buf, c);
+            buf = nb;
+            c = nc;
+        }
         if (zs.avail_in == 0 && fed < n) {
             size_t k = n - fed > (1u << 30) ? (1u << 30) : n - fed;
             zs.next_in = (Bytef *)(uintptr_t)(p + fed);
             zs.avail_in = (uInt)k;
             fed += k;
         }
-        /* Past cap (or counting): inflate into scratch, so that output
-         * beyond cap is seen without being stored. */
-        int probe = !out || total == cap;
-        size_t room = cap - total > (1u << 30) ? (1u << 30) : cap - total;
-        zs.next_out = probe ? scratch : out + total;
-        zs.avail_out = probe ? (uInt)sizeof scratch : (uInt)room;
-        uInt before = zs.avail_out;
+        size_t room = c - total > (1u << 30) ? (1u << 30) : c - total;
+        zs.next_out = buf + total;
+        zs.avail_out = (uInt)room;
+        uInt in_before = zs.avail_in;
         int zr = inflate(&zs, Z_NO_FLUSH);
-        total += before - zs.avail_out;
-        if (total > cap)
+        size_t produced = room - zs.avail_out;
+        total += produced;
+        if (px_account(d, produced, in_before - zs.avail_in) != PX_CONTINUE) {
+            res = INF_ABORT;
             break;
+        }
         if (zr == Z_STREAM_END) {
-            res = (long long)total;
+            res = INF_OK;
             break;
         }
         if (zr != Z_OK)
-            break; /* corrupt, or truncated (Z_BUF_ERROR with no input left) */
+            break; /* corrupt or truncated */
     }
     inflateEnd(&zs);
-    return res;
+    if (res != INF_OK) {
+        if (buf)
+            px_buffer_free(d, buf, c);
+        return res;
+    }
+    *out = buf;
+    *len = total;
+    *cap = c;
+    return INF_OK;
 }
 
 /* Embedded OLE objects and OOXML packages in BinData/ are handed to the
  * driver as members ("BinData/BIN0001.OLE"), which types and reads them.
  * Pictures and other binary data are not: they hold no text.  When the
- * document is compressed, an item is inflated if it is valid deflate (items
- * may be stored uncompressed by choice, DocInfo's BIN_DATA says which; trying
- * is simpler and as safe).  Problems with an item are not the document's:
- * they are skipped, and a member that cannot be read reports itself. */
+ * document is compressed, an item is inflated if it starts as valid deflate
+ * (items may be stored uncompressed by choice, DocInfo's BIN_DATA says which;
+ * trying is simpler and as safe); only the first bytes are inflated to
+ * decide, so pictures cost nothing.  A damaged item is skipped: it is not
+ * the document's error. */
 static int extract_bindata(px_doc *d, px_cfb *c, int compressed)
 {
     for (size_t i = 0; i < px_cfb_count(c); i++) {
@@ -660,37 +706,19 @@ static int extract_bindata(px_doc *d, px_cfb *c, int compressed)
         const uint8_t *obj = NULL;
         size_t olen = 0, skip = 0;
         uint8_t *plain = NULL;
-        size_t plen = 0;
-        long long total = compressed ? inflate_all(raw, n, NULL, HWP_BINDATA_MAX) : -1;
-        if (total > 0) {
-            /* Peek at the head before paying for the whole object. */
-            uint8_t head[16];
-            size_t hn = (size_t)total < sizeof head ? (size_t)total : sizeof head;
-            z_stream zs;
-            memset(&zs, 0, sizeof zs);
-            int is_obj = 0;
-            if (inflateInit2(&zs, -15) == Z_OK) {
-                zs.next_in = (Bytef *)raw;
-                zs.avail_in = n > (1u << 30) ? (1u << 30) : (uInt)n;
-                zs.next_out = head;
-                zs.avail_out = (uInt)hn;
-                inflate(&zs, Z_NO_FLUSH);
-                is_obj = zs.avail_out == 0 && embedded_container(head, hn, &skip);
-                inflateEnd(&zs);
-            }
-            if (is_obj) {
-                plen = (size_t)total;
-                plain = px_buffer_alloc(d, plen);
-                if (!plain) {
+        size_t plen = 0, pcap = 0;
+        uint8_t head[16];
+        size_t hn = compressed ? inflate_head(raw, n, head, sizeof head) : 0;
+        int r = PX_CONTINUE;
+        if (hn > 0) {
+            if (embedded_container(head, hn, &skip)) {
+                int ir = inflate_grow(d, raw, n, &plain, &plen, &pcap);
+                if (ir == INF_ABORT)
+                    r = PX_ABORT;
+                else if (ir == INF_BUDGET) {
                     px_cfb_free(d, raw, n);
                     return PX_CONTINUE;
-                }
-                if (px_account(d, plen, n) != PX_CONTINUE) {
-                    px_buffer_free(d, plain, plen);
-                    px_cfb_free(d, raw, n);
-                    return PX_ABORT;
-                }
-                if (inflate_all(raw, n, plain, plen) == total) {
+                } else if (ir == INF_OK && plen > skip) {
                     obj = plain + skip;
                     olen = plen - skip;
                 }
@@ -699,9 +727,10 @@ static int extract_bindata(px_doc *d, px_cfb *c, int compressed)
             obj = raw + skip;
             olen = n - skip;
         }
-        int r = obj ? px_member_blob(d, path, obj, olen) : PX_CONTINUE;
+        if (obj && r == PX_CONTINUE)
+            r = px_member_blob(d, path, obj, olen);
         if (plain)
-            px_buffer_free(d, plain, plen);
+            px_buffer_free(d, plain, pcap);
         px_cfb_free(d, raw, n);
         if (r != PX_CONTINUE)
             return PX_ABORT;
