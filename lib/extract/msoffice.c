@@ -124,7 +124,7 @@ typedef struct wordtext {
     int next_bound;             /* first bound not yet passed */
     unsigned field_depth;       /* nesting of 0x13 .. 0x15 */
     uint64_t instr_mask;        /* bit i: level i+1 is in its instructions */
-    int last_was_break;
+    int last_was_cell; /* the last thing emitted was a cell break */
 } wordtext;
 
 /* 1 while the character at the current position belongs to field
@@ -140,7 +140,7 @@ static int wt_in_instr(const wordtext *w)
 
 static int wt_break(wordtext *w, int kind)
 {
-    w->last_was_break = 1;
+    w->last_was_cell = kind == PX_BREAK_CELL;
     return ub_break(&w->u, kind);
 }
 
@@ -183,20 +183,20 @@ static int wt_char(wordtext *w, uint32_t cp, uint16_t c)
     case 0x0B: /* line break */
     case 0x0C: /* page or section break */
         return wt_break(w, PX_BREAK_PARA);
-    case 0x07: /* cell mark, or end of a table row */
-        return wt_break(w, PX_BREAK_CELL);
+    case 0x07: /* cell mark; a second one in a row ends the table row */
+        return wt_break(w, w->last_was_cell ? PX_BREAK_PARA : PX_BREAK_CELL);
     case 0x09:
-        w->last_was_break = 0;
+        w->last_was_cell = 0;
         return ub_put(&w->u, 0x09);
     case 0x1E: /* non-breaking hyphen */
-        w->last_was_break = 0;
+        w->last_was_cell = 0;
         return ub_put(&w->u, '-');
     default:
         /* Other controls are anchors of pictures, footnote references,
          * annotation marks, optional hyphens (0x1F): no text. */
         if (c < 0x20)
             return PX_CONTINUE;
-        w->last_was_break = 0;
+        w->last_was_cell = 0;
         return ub_put(&w->u, c);
     }
 }
@@ -661,24 +661,21 @@ static int xl_sst_index(xls *x, size_t rec_off, size_t rec_len)
     x->nseg = n;
     if (rec_len < 8)
         return 1;
-    uint32_t unique = rd32(x->wb + rec_off + 4);
     size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += x->seg[i].len;
-    /* Each string takes at least 3 bytes (cch, flags): the bytes present
-     * bound the table whatever cstUnique claims. */
-    size_t maxn = total / 3;
-    size_t want = unique < maxn ? unique : maxn;
+    /* cstUnique is not trusted (some writers leave it wrong): strings are
+     * read while bytes remain.  Each takes at least 3 bytes (cch, flags),
+     * which bounds the table by the bytes present. */
+    size_t want = total / 3;
     x->sst = malloc((want ? want : 1) * sizeof *x->sst);
     if (!x->sst)
         return -1;
     xreader r = {.base = x->wb, .seg = x->seg, .nseg = n, .si = 0, .pos = 8};
     int bad = 0;
     while (x->nsst < want) {
-        if (!xr_next_seg(&r)) {
-            bad = 1;
-            break;
-        }
+        if (!xr_next_seg(&r))
+            break; /* the strings end where the records end */
         x->sst[x->nsst] = ((uint64_t)r.si << 32) | (uint32_t)r.pos;
         uint8_t h[3];
         if (xr_bytes(&r, h, 3) < 0) {
