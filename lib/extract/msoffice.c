@@ -453,6 +453,9 @@ enum {
     XL_LABEL = 0x0204,
     XL_STRING = 0x0207,
     XL_RK = 0x027E,
+    XL_ARRAY = 0x0221,
+    XL_TABLE = 0x0236,
+    XL_SHRFMLA = 0x04BC,
     XL_BOF = 0x0809
 };
 enum { BIFF5 = 0x0500, BIFF8 = 0x0600 };
@@ -980,8 +983,11 @@ static int xl_walk(xls *x)
             /* Cached result: a double, or (0xFFFF in bytes 6-7) a tagged
              * value whose type 0 says "a STRING record follows". */
             if (rd16(r + 12) == 0xFFFF) {
-                if (r[6] == 0)
+                if (r[6] == 0) {
+                    if (xl_cell(x, ro, rl) != PX_CONTINUE)
+                        return PX_ABORT;
                     x->pending_string = 1;
+                }
                 break;
             }
             if (xl_cell(x, ro, rl) != PX_CONTINUE || xl_number(x, xl_double(r + 6)) != PX_CONTINUE)
@@ -991,11 +997,7 @@ static int xl_walk(xls *x)
             if (!x->in_sheet || !x->pending_string)
                 break;
             x->pending_string = 0;
-            /* The cell position is the FORMULA's: treat as the same row. */
-            if (x->row >= 0 && ub_break(&x->u, PX_BREAK_CELL) != PX_CONTINUE)
-                return PX_ABORT;
-            if (x->row < 0)
-                x->row = 0;
+            /* The FORMULA placed the cell; this is its text. */
             if (xl_string(x, ro, rl, 1, &bad_cells) != PX_CONTINUE)
                 return PX_ABORT;
             break;
@@ -1012,7 +1014,10 @@ static int xl_walk(xls *x)
         default:
             break;
         }
-        if (type != XL_FORMULA && type != XL_STRING && type != XL_CONTINUE)
+        /* Only shared-formula, array and table records may come between a
+         * FORMULA and its STRING. */
+        if (type != XL_FORMULA && type != XL_STRING && type != XL_CONTINUE &&
+            type != XL_SHRFMLA && type != XL_ARRAY && type != XL_TABLE)
             x->pending_string = 0;
     }
     if (ub_flush(&x->u) != PX_CONTINUE)
