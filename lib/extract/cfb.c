@@ -168,7 +168,7 @@ static int load_fat(px_cfb *c, const uint8_t *h, const char **err)
             uint32_t fs = rd32(slots + 4 * i);
             if (fs == CFB_FREESECT || fs == CFB_ENDOFCHAIN)
                 goto done;
-            const uint8_t *p;
+            const uint8_t *p = NULL;
             size_t nb = sector_bytes(c, fs, &p);
             if (nb == 0) {
                 *err = "CFB: FAT sector out of range";
@@ -185,7 +185,7 @@ static int load_fat(px_cfb *c, const uint8_t *h, const char **err)
                 *err = "CFB: DIFAT chain loops";
             return 0;
         }
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         size_t nb = sector_bytes(c, difat, &p);
         if (nb < c->ss) {
             *err = "CFB: DIFAT sector past end of file";
@@ -222,7 +222,7 @@ static int load_minifat(px_cfb *c, const uint8_t *h, const char **err)
         return 0;
     }
     for (uint32_t k = 0; k < n; k++) {
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         size_t nb = sector_bytes(c, secs[k], &p);
         for (uint32_t j = 0; j < per; j++)
             c->minifat[k * per + j] = 4 * j + 4 <= nb ? rd32(p + 4 * j) : CFB_FREESECT;
@@ -304,7 +304,7 @@ static int load_directory(px_cfb *c, const uint8_t *h, const char **err)
         goto out;
     }
     for (uint32_t k = 0; k < nds; k++) {
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         size_t nb = sector_bytes(c, secs[k], &p);
         for (size_t j = 0; j < per; j++)
             raw[k * per + j] = (j + 1) * CFB_DIRENT <= nb ? p + j * CFB_DIRENT : NULL;
@@ -555,7 +555,7 @@ static int read_mini(px_cfb *c, const struct cfb_ent *e, uint8_t *out, const cha
             return 0;
         }
         /* A mini sector never straddles two regular sectors (64 divides ss). */
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         size_t nb = sector_bytes(c, c->rootsec[off >> c->shift], &p);
         size_t in = (size_t)(off & (c->ss - 1));
         if (in + k > nb) {
@@ -578,7 +578,7 @@ static int read_big(px_cfb *c, const struct cfb_ent *e, uint8_t *out, const char
         }
         if (!visit(c, s, err))
             return 0;
-        const uint8_t *p;
+        const uint8_t *p = NULL;
         size_t nb = sector_bytes(c, s, &p);
         uint64_t k = e->size - done < c->ss ? e->size - done : c->ss;
         if (k > nb) {
@@ -678,55 +678,57 @@ static int extract_office(px_doc *d, px_cfb *c, const char *kind)
     return r;
 }
 
-/* Unknown compound files: every stream is swept for runs of printable
- * UTF-16LE text and of printable 8-bit text (at least SWEEP_MIN characters),
- * each run its own paragraph.  This finds the strings most OLE-based
- * formats store plainly (MSG, property sets, legacy Works...) without
- * claiming to understand them. */
+/* Unknown compound files: every stream is swept for runs of text, each
+ * run its own paragraph: UTF-16LE runs (at both byte alignments) of
+ * characters from the scripts personal data is written in (ASCII, Latin-1,
+ * Hangul, CJK punctuation, full-width forms; not Hanja, which misaligned
+ * ASCII would imitate), and 8-bit runs of ASCII and KS X 1001 Hangul
+ * (CP949) pairs.  At least SWEEP_MIN characters per run.  This finds the
+ * strings most OLE-based formats store plainly (MSG, property sets, legacy
+ * Works...) without claiming to understand them. */
 #define SWEEP_MIN 4
 
-static int utf16_printable(uint32_t u)
+static int sweep_utf16_char(uint32_t u)
 {
-    if (u == 9)
-        return 1;
-    if (u < 0x20 || (u >= 0x7F && u < 0xA0) || (u >= 0xD800 && u <= 0xDFFF) || u >= 0xFFFE)
-        return 0;
-    return 1;
+    return u == 9 || (u >= 0x20 && u < 0x7F) || (u >= 0xA0 && u < 0x180) ||
+           (u >= 0x3000 && u < 0x3040) || (u >= 0x3130 && u < 0x3190) ||
+           (u >= 0xAC00 && u <= 0xD7A3) || (u >= 0xFF01 && u <= 0xFF5E);
 }
 
 static int sweep_stream(px_doc *d, const uint8_t *p, size_t n)
 {
-    /* UTF-16LE runs, at both byte alignments. */
     for (size_t align = 0; align < 2; align++) {
         size_t run = align, count = 0;
-        for (size_t i = align; i + 1 < n + 1; i += 2) {
-            int ok = i + 1 < n && utf16_printable(rd16(p + i));
-            if (ok) {
+        for (size_t i = align; i <= n; i += 2) {
+            if (i + 1 < n && sweep_utf16_char(rd16(p + i))) {
                 if (count++ == 0)
                     run = i;
                 continue;
             }
-            if (count >= SWEEP_MIN) {
-                if (px_text_utf16le(d, p + run, count * 2) || px_break(d, PX_BREAK_PARA))
-                    return PX_ABORT;
-            }
+            if (count >= SWEEP_MIN &&
+                (px_text_utf16le(d, p + run, count * 2) || px_break(d, PX_BREAK_PARA)))
+                return PX_ABORT;
             count = 0;
         }
     }
-    /* 8-bit runs (ASCII and CP949 lead/trail bytes). */
     size_t start = 0, count = 0;
-    for (size_t i = 0; i <= n; i++) {
-        int ok = i < n && (p[i] == 9 || (p[i] >= 0x20 && p[i] < 0x7F) || p[i] >= 0x81);
-        if (ok) {
+    for (size_t i = 0; i <= n;) {
+        size_t w = 0;
+        if (i < n && (p[i] == 9 || (p[i] >= 0x20 && p[i] < 0x7F)))
+            w = 1;
+        else if (i + 1 < n && p[i] >= 0xB0 && p[i] <= 0xC8 && p[i + 1] >= 0xA1 && p[i + 1] <= 0xFE)
+            w = 2;
+        if (w) {
             if (count++ == 0)
                 start = i;
+            i += w;
             continue;
         }
-        if (count >= SWEEP_MIN) {
-            if (px_text_codepage(d, p + start, count, 949) || px_break(d, PX_BREAK_PARA))
-                return PX_ABORT;
-        }
+        if (count >= SWEEP_MIN &&
+            (px_text_codepage(d, p + start, i - start, 949) || px_break(d, PX_BREAK_PARA)))
+            return PX_ABORT;
         count = 0;
+        i++;
     }
     return PX_CONTINUE;
 }

@@ -283,10 +283,13 @@ static int rp_complete(const rec_parser *rp) { return !rp->in_body && rp->hlen =
 enum { SEC_OK = 0, SEC_ABORT, SEC_BAD_DATA, SEC_TRUNCATED };
 
 /* Parses a section's records from `p`, inflating first when compressed.
+ * `padded`: the bytes were decrypted, so up to 15 bytes of AES block
+ * padding may follow the last record (zeros read as empty records, and a
+ * partial record header at the very end is not an error).
  * *records receives the number of record headers seen and *bad_first
  * whether the first was not a PARA_HEADER. */
-static int parse_section(px_doc *d, const uint8_t *p, size_t n, int compressed, uint64_t *records,
-                         int *bad_first, const char **why)
+static int parse_section(px_doc *d, const uint8_t *p, size_t n, int compressed, int padded,
+                         uint64_t *records, int *bad_first, const char **why)
 {
     rec_parser rp;
     rp_init(&rp, d);
@@ -297,7 +300,7 @@ static int parse_section(px_doc *d, const uint8_t *p, size_t n, int compressed, 
             res = SEC_ABORT;
         else if (rp.bad_first)
             res = SEC_BAD_DATA, *why = "first record is not a paragraph header";
-        else if (!rp_complete(&rp))
+        else if (!rp_complete(&rp) && !(padded && !rp.in_body))
             res = SEC_TRUNCATED, *why = "record size exceeds the section";
         goto out;
     }
@@ -545,7 +548,7 @@ static int extract_sections(px_doc *d, px_cfb *c, const char *storage, int compr
         uint64_t records = 0;
         int bad_first = 0;
         const char *why = NULL;
-        int res = parse_section(d, body, blen, compressed, &records, &bad_first, &why);
+        int res = parse_section(d, body, blen, compressed, distribution, &records, &bad_first, &why);
         if (plain)
             px_buffer_free(d, plain, plen);
         px_cfb_free(d, raw, n);
