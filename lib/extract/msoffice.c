@@ -671,7 +671,11 @@ static int xl_sst_index(xls *x, size_t rec_off, size_t rec_len)
      * read while bytes remain.  Each takes at least 3 bytes (cch, flags),
      * which bounds the table by the bytes present. */
     size_t want = total / 3;
-    x->sst = malloc((want ? want : 1) * sizeof *x->sst);
+    uint32_t unique = rd32(x->wb + rec_off + 4);
+    size_t scap = unique < want ? unique : want;
+    if (scap < 16)
+        scap = 16;
+    x->sst = malloc(scap * sizeof *x->sst);
     if (!x->sst)
         return -1;
     xreader r = {.base = x->wb, .seg = x->seg, .nseg = n, .si = 0, .pos = 8};
@@ -679,6 +683,15 @@ static int xl_sst_index(xls *x, size_t rec_off, size_t rec_len)
     while (x->nsst < want) {
         if (!xr_next_seg(&r))
             break; /* the strings end where the records end */
+        if (x->nsst == scap) {
+            /* more strings than cstUnique said: grow, still bounded by want */
+            size_t ncap = scap * 2 < want ? scap * 2 : want;
+            uint64_t *g = realloc(x->sst, ncap * sizeof *g);
+            if (!g)
+                return -1;
+            x->sst = g;
+            scap = ncap;
+        }
         x->sst[x->nsst] = ((uint64_t)r.si << 32) | (uint32_t)r.pos;
         uint8_t h[3];
         if (xr_bytes(&r, h, 3) < 0) {
@@ -851,7 +864,10 @@ static int xl_walk(xls *x)
         p = ro + rl;
         const uint8_t *r = wb + ro;
         if (nrec++ == 0 && type != XL_BOF) {
-            px_set_status(x->d, PX_ERROR, "Workbook: stream does not start with a BOF record");
+            if (type == 0x0009 || type == 0x0209 || type == 0x0409)
+                px_set_status(x->d, PX_UNSUPPORTED, "Workbook: BIFF2-4 not supported");
+            else
+                px_set_status(x->d, PX_ERROR, "Workbook: stream does not start with a BOF record");
             return PX_CONTINUE;
         }
         switch (type) {
@@ -1145,7 +1161,13 @@ int px_msoffice_ppt(px_doc *d, const uint8_t *doc, size_t len, const uint8_t *cu
         uint16_t verinst = rd16(doc + p), type = rd16(doc + p + 2);
         uint32_t rlen = rd32(doc + p + 4);
         if (rlen > lim - p - 8) {
+            /* Skip the rest of the container and go on with its siblings:
+             * text in the following slides is still read. */
             err = "record size exceeds its container";
+            if (depth > 0) {
+                p = lim;
+                continue;
+            }
             break;
         }
         size_t body = p + 8;

@@ -198,6 +198,14 @@ Test(msoffice_doc, broken_piece_table_is_an_error_with_swept_text)
     t_free(&f);
 }
 
+Test(msoffice_doc, word6_text_in_the_fib_code_page)
+{
+    xres r = extract("msoffice-word6.doc");
+    cr_assert_eq(r.status, PIISCAN_FILE_OK, "status %d (%s)", r.status, r.reason);
+    HAS(r, "홍길동 760406-1679592\n셀\t둘\t");
+    xfree(&r);
+}
+
 /* ---- Excel --------------------------------------------------------------- */
 
 Test(msoffice_xls, cells_rows_and_numbers)
