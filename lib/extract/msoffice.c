@@ -418,6 +418,11 @@ int px_msoffice_doc(px_doc *d, const uint8_t *word, size_t wlen, const uint8_t *
                 continue;
             nch = compressed ? (wlen - off) : (wlen - off) / 2;
         }
+        /* Pieces may all point at the same bytes: count what they produce,
+         * so the job's limits on extracted bytes and on the ratio to the
+         * file's size stop a piece table that repeats one range forever. */
+        if (px_account(d, compressed ? nch : nch * 2, 0) != PX_CONTINUE)
+            return PX_ABORT;
         const uint8_t *t = word + off;
         for (uint64_t k = 0; k < nch; k++) {
             uint16_t c = compressed ? cp1252_unit(t[k]) : rd16(t + 2 * k);
@@ -531,7 +536,8 @@ typedef struct xls {
         uint32_t bof;            /* BOUNDSHEET lbPlyPos: offset of the sheet's BOF */
         uint32_t name, name_len; /* the name's bytes (cch first) in its record */
     } sheets[XL_MAX_SHEETS];
-    size_t nsheets;
+    size_t nsheets, next_sheet;
+    unsigned name_searches;
     int pending_string; /* a FORMULA's string result comes in the next STRING */
 } xls;
 
@@ -770,6 +776,10 @@ static int xl_emit_sst(xls *x, uint32_t isst, int *bad)
     if (*bad)
         return PX_CONTINUE;
     int trunc = 0;
+    /* Every LABELSST may name the longest string: count what is produced
+     * (see the same in px_msoffice_doc). */
+    if (px_account(x->d, (uint64_t)rd16(h) * ((h[2] & 1) ? 2 : 1), 0) != PX_CONTINUE)
+        return PX_ABORT;
     if (xl_chars(x, &r, rd16(h), h[2] & 1, &trunc) != PX_CONTINUE)
         return PX_ABORT;
     if (trunc)
@@ -833,11 +843,24 @@ static double xl_rk(uint32_t rk)
     return (rk & 1) ? v / 100 : v;
 }
 
+/* The name of the sheet whose BOF is at bof_off.  Sheets come in
+ * BOUNDSHEET order, so the next one is tried first; a search of the whole
+ * list is allowed a few times only (a file with thousands of stray BOFs
+ * must not cost sheets x BOFs). */
+#define XL_NAME_SEARCHES 64
+
 static int xl_sheet_name(xls *x, size_t bof_off)
 {
-    for (size_t i = 0; i < x->nsheets; i++) {
-        if (x->sheets[i].bof != bof_off)
-            continue;
+    size_t i = x->next_sheet, n = x->nsheets;
+    if (i >= n || x->sheets[i].bof != bof_off) {
+        if (x->name_searches >= XL_NAME_SEARCHES)
+            return PX_CONTINUE;
+        x->name_searches++;
+        for (i = 0; i < n && x->sheets[i].bof != bof_off; i++)
+            ;
+    }
+    if (i < n) {
+        x->next_sheet = i + 1;
         /* name: cch (1 byte), then BIFF8 flags + chars / BIFF5 8-bit chars */
         int bad = 0;
         if (xl_string(x, x->sheets[i].name, x->sheets[i].name_len, 0, &bad) != PX_CONTINUE)

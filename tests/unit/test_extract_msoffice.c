@@ -206,6 +206,24 @@ Test(msoffice_doc, word6_text_in_the_fib_code_page)
     xfree(&r);
 }
 
+Test(msoffice_doc, pieces_repeating_one_range_count_against_the_limit)
+{
+    /* 2000 pieces x the same 4000 bytes = 8 MB of text from a 30 KB file */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", PII_FIXTURE_DIR, "msoffice-repeat.doc");
+    piiscan_options *o = NULL;
+    cr_assert_eq(piiscan_options_new(&o), PIISCAN_OK);
+    cr_assert_eq(piiscan_options_set(o, PIISCAN_OPT_MAX_EXTRACTED, 1 << 20), PIISCAN_OK);
+    xres r = {.status = -1};
+    r.text = calloc(1, 1);
+    r.cap = 1;
+    piiscan_extract_text_file(path, o, on_text, on_file, &r);
+    cr_assert_eq(r.status, PIISCAN_FILE_SKIPPED, "status %d (%s)", r.status, r.reason);
+    cr_assert_lt(r.len, (size_t)4 << 20, "extraction went on past the limit");
+    xfree(&r);
+    piiscan_options_free(o);
+}
+
 /* ---- Excel --------------------------------------------------------------- */
 
 Test(msoffice_xls, cells_rows_and_numbers)
