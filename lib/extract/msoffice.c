@@ -879,8 +879,11 @@ static int xl_walk(xls *x)
         uint16_t type = rd16(wb + p), rl = rd16(wb + p + 2);
         size_t ro = p + 4;
         if (rl > len - ro) {
-            px_set_status(x->d, PX_ERROR, "Workbook: record 0x%04X at %zu exceeds the stream",
-                          type, p);
+            /* Outside every substream (after the last EOF) it is padding
+             * some writers leave; inside one, the workbook is cut short. */
+            if (nest > 0)
+                px_set_status(x->d, PX_ERROR, "Workbook: record 0x%04X at %zu exceeds the stream",
+                              type, p);
             break;
         }
         size_t rec_start = p;
