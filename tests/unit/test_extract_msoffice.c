@@ -270,6 +270,15 @@ Test(msoffice_xls, sst_count_in_header_is_not_trusted)
     xfree(&r);
 }
 
+Test(msoffice_xls, record_past_the_end_is_an_error_and_earlier_cells_are_kept)
+{
+    xres r = extract("msoffice-truncated.xls");
+    cr_assert_eq(r.status, PIISCAN_FILE_ERROR);
+    cr_assert_not_null(strstr(r.reason, "exceeds the stream"), "reason: %s", r.reason);
+    HAS(r, "이름\tHong Gildong");
+    xfree(&r);
+}
+
 Test(msoffice_xls, filepass_is_encrypted)
 {
     xres r = extract("msoffice-encrypted.xls");
