@@ -760,6 +760,13 @@ static int extract_sweep(px_doc *d, px_cfb *c)
 int px_extract_cfb(px_doc *d, const uint8_t *data, size_t len)
 {
     const char *err = NULL;
+    /* HWP 3.x and earlier are not compound files; libmagic may still type
+     * them application/x-hwp, which the driver sends here. */
+    if (len >= 19 && memcmp(data, "HWP Document File V", 19) == 0) {
+        px_set_format(d, "hwp");
+        px_set_status(d, PX_UNSUPPORTED, "HWP 3.x document: only HWP 5.0 is read");
+        return PX_CONTINUE;
+    }
     px_cfb *c = px_cfb_open(data, len, &err);
     if (!c) {
         px_set_format(d, "cfb");

@@ -559,7 +559,7 @@ static int extract_sections(px_doc *d, px_cfb *c, const char *storage, int compr
         if (res != SEC_OK) {
             /* Wrong key or not a distribution stream at all: nothing
              * readable came out, so the text is protected, not corrupt. */
-            if (distribution && (bad_first || records == 0 || res == SEC_BAD_DATA))
+            if (distribution && (bad_first || records == 0))
                 px_set_status(d, PX_PROTECTED,
                               "HWP distribution document: ViewText could not be decrypted");
             else
@@ -570,6 +570,143 @@ static int extract_sections(px_doc *d, px_cfb *c, const char *storage, int compr
     }
     free(secs);
     return r;
+}
+
+/* ---- embedded objects (BinData) ------------------------------------------ */
+
+/* Largest embedded object inflated to be handed to the driver. */
+#define HWP_BINDATA_MAX (256u << 20)
+
+/* 1 if p (n bytes) starts, at offset 0 or 4, with a compound file or a zip:
+ * an OLE object (Hangul stores a 4-byte length before it) or an OOXML
+ * package.  *skip receives the offset. */
+static int embedded_container(const uint8_t *p, size_t n, size_t *skip)
+{
+    for (size_t off = 0; off <= 4; off += 4) {
+        if (n >= off + 8 && px_cfb_sniff(p + off, n - off)) {
+            *skip = off;
+            return 1;
+        }
+        if (n >= off + 4 && memcmp(p + off, "PK\3\4", 4) == 0) {
+            *skip = off;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Inflates raw deflate data into out (cap bytes), or only counts when out
+ * is NULL.  Returns the inflated size, or -1 if the data is not complete,
+ * valid deflate of at most cap bytes. */
+static long long inflate_all(const uint8_t *p, size_t n, uint8_t *out, size_t cap)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit2(&zs, -15) != Z_OK)
+        return -1;
+    uint8_t scratch[16384];
+    size_t total = 0, fed = 0;
+    long long res = -1;
+    for (;;) {
+        if (zs.avail_in == 0 && fed < n) {
+            size_t k = n - fed > (1u << 30) ? (1u << 30) : n - fed;
+            zs.next_in = (Bytef *)(uintptr_t)(p + fed);
+            zs.avail_in = (uInt)k;
+            fed += k;
+        }
+        /* Past cap (or counting): inflate into scratch, so that output
+         * beyond cap is seen without being stored. */
+        int probe = !out || total == cap;
+        size_t room = cap - total > (1u << 30) ? (1u << 30) : cap - total;
+        zs.next_out = probe ? scratch : out + total;
+        zs.avail_out = probe ? (uInt)sizeof scratch : (uInt)room;
+        uInt before = zs.avail_out;
+        int zr = inflate(&zs, Z_NO_FLUSH);
+        total += before - zs.avail_out;
+        if (total > cap)
+            break;
+        if (zr == Z_STREAM_END) {
+            res = (long long)total;
+            break;
+        }
+        if (zr != Z_OK)
+            break; /* corrupt, or truncated (Z_BUF_ERROR with no input left) */
+    }
+    inflateEnd(&zs);
+    return res;
+}
+
+/* Embedded OLE objects and OOXML packages in BinData/ are handed to the
+ * driver as members ("BinData/BIN0001.OLE"), which types and reads them.
+ * Pictures and other binary data are not: they hold no text.  When the
+ * document is compressed, an item is inflated if it is valid deflate (items
+ * may be stored uncompressed by choice, DocInfo's BIN_DATA says which; trying
+ * is simpler and as safe).  Problems with an item are not the document's:
+ * they are skipped, and a member that cannot be read reports itself. */
+static int extract_bindata(px_doc *d, px_cfb *c, int compressed)
+{
+    for (size_t i = 0; i < px_cfb_count(c); i++) {
+        const char *path = px_cfb_path(c, i);
+        if (px_cfb_type(c, i) != PX_CFB_STREAM || strncmp(path, "BinData/", 8) != 0)
+            continue;
+        size_t n = 0;
+        const char *err = NULL;
+        uint8_t *raw = px_cfb_read(c, d, i, &n, &err);
+        if (!raw) {
+            if (!err)
+                return PX_CONTINUE; /* budget: SKIPPED already set */
+            continue;
+        }
+        const uint8_t *obj = NULL;
+        size_t olen = 0, skip = 0;
+        uint8_t *plain = NULL;
+        size_t plen = 0;
+        long long total = compressed ? inflate_all(raw, n, NULL, HWP_BINDATA_MAX) : -1;
+        if (total > 0) {
+            /* Peek at the head before paying for the whole object. */
+            uint8_t head[16];
+            size_t hn = (size_t)total < sizeof head ? (size_t)total : sizeof head;
+            z_stream zs;
+            memset(&zs, 0, sizeof zs);
+            int is_obj = 0;
+            if (inflateInit2(&zs, -15) == Z_OK) {
+                zs.next_in = (Bytef *)raw;
+                zs.avail_in = n > (1u << 30) ? (1u << 30) : (uInt)n;
+                zs.next_out = head;
+                zs.avail_out = (uInt)hn;
+                inflate(&zs, Z_NO_FLUSH);
+                is_obj = zs.avail_out == 0 && embedded_container(head, hn, &skip);
+                inflateEnd(&zs);
+            }
+            if (is_obj) {
+                plen = (size_t)total;
+                plain = px_buffer_alloc(d, plen);
+                if (!plain) {
+                    px_cfb_free(d, raw, n);
+                    return PX_CONTINUE;
+                }
+                if (px_account(d, plen, n) != PX_CONTINUE) {
+                    px_buffer_free(d, plain, plen);
+                    px_cfb_free(d, raw, n);
+                    return PX_ABORT;
+                }
+                if (inflate_all(raw, n, plain, plen) == total) {
+                    obj = plain + skip;
+                    olen = plen - skip;
+                }
+            }
+        } else if (embedded_container(raw, n, &skip)) {
+            obj = raw + skip;
+            olen = n - skip;
+        }
+        int r = obj ? px_member_blob(d, path, obj, olen) : PX_CONTINUE;
+        if (plain)
+            px_buffer_free(d, plain, plen);
+        px_cfb_free(d, raw, n);
+        if (r != PX_CONTINUE)
+            return PX_ABORT;
+    }
+    return PX_CONTINUE;
 }
 
 int px_extract_hwp5(px_doc *d, px_cfb *c)
@@ -604,7 +741,12 @@ int px_extract_hwp5(px_doc *d, px_cfb *c)
     /* The ViewText storage decides, not only the flag: the body of a
      * distribution document is a placeholder, never the real text. */
     long vt = px_cfb_find(c, "ViewText");
+    int r;
     if ((props & HWP_PROP_DISTRIBUTION) || vt >= 0)
-        return extract_sections(d, c, "ViewText", compressed, 1);
-    return extract_sections(d, c, "BodyText", compressed, 0);
+        r = extract_sections(d, c, "ViewText", compressed, 1);
+    else
+        r = extract_sections(d, c, "BodyText", compressed, 0);
+    if (r == PX_CONTINUE)
+        r = extract_bindata(d, c, compressed);
+    return r;
 }

@@ -290,6 +290,44 @@ Test(hwp, reasons_never_hold_content)
     }
 }
 
+static int count_member_findings(const piiscan_finding *f, void *user)
+{
+    unsigned *n = user;
+    if (strcmp(f->type, "kr_rrn") == 0 && f->path &&
+        strstr(f->path, "!BinData/BIN0001.OLE") != NULL)
+        (*n)++;
+    return PIISCAN_CONTINUE;
+}
+
+Test(hwp, embedded_ole_object_is_read_as_a_member)
+{
+    result r = extract(FIX("hwp-bindata.hwp"));
+    cr_assert_eq(r.status, PIISCAN_FILE_OK, "reason: %s", r.reason);
+    cr_assert(has(&r, "본문과 내장 개체"));
+    cr_assert(has(&r, "내장 개체 861121-1967921 끝"), "the OLE object's text is missing");
+    /* The document and the OLE object; the picture is not a member. */
+    cr_assert_eq(r.reports, 2);
+    result_free(&r);
+    piiscan_scratch *s = NULL;
+    cr_assert_eq(piiscan_scratch_alloc(t_default_engine(), &s), PIISCAN_OK);
+    unsigned n = 0;
+    cr_assert_eq(piiscan_scan_file(t_default_engine(), FIX("hwp-bindata.hwp"), NULL, s,
+                                   count_member_findings, NULL, &n),
+                 PIISCAN_OK);
+    piiscan_scratch_free(s);
+    cr_assert_eq(n, 1, "the RRN was not reported in the member");
+}
+
+Test(hwp, legacy_hwp3_is_unsupported_not_clean)
+{
+    result r = extract(FIX("hwp3.hwp"));
+    cr_assert_eq(r.status, PIISCAN_FILE_UNSUPPORTED, "an HWP 3 file reported as %d", r.status);
+    cr_assert_str_eq(r.format, "hwp");
+    cr_assert_str_eq(r.reason, "HWP 3.x document: only HWP 5.0 is read");
+    cr_assert_eq(r.len, 0);
+    result_free(&r);
+}
+
 Test(cfb_dispatch, encrypted_ooxml_package)
 {
     result r = extract(FIX("cfb-encrypted-ooxml.docx"));
