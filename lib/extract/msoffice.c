@@ -525,10 +525,10 @@ typedef struct xls {
     int biff;     /* BIFF5 or BIFF8 */
     int codepage; /* for BIFF5 8-bit strings: 1252 or 949 */
     /* SST */
-    xseg *seg;
-    size_t nseg;
-    uint64_t *sst; /* per string: segment index << 32 | position */
-    size_t nsst;
+    xseg *seg; /* px_buffer_alloc'd: seg_cap entries */
+    size_t nseg, seg_cap;
+    uint64_t *sst; /* per string: segment index << 32 | position (sst_cap entries) */
+    size_t nsst, sst_cap;
     /* cell layout */
     int in_sheet;
     long row; /* row of the last cell emitted in this sheet, -1 before one */
@@ -640,6 +640,17 @@ static int xl_string(xls *x, size_t off, size_t n, int cch16, int *bad)
     return PX_CONTINUE;
 }
 
+static void xl_free_sst(xls *x)
+{
+    if (x->seg)
+        px_buffer_free(x->d, x->seg, x->seg_cap * sizeof *x->seg);
+    if (x->sst)
+        px_buffer_free(x->d, x->sst, x->sst_cap * sizeof *x->sst);
+    x->seg = NULL;
+    x->sst = NULL;
+    x->nseg = x->seg_cap = x->nsst = x->sst_cap = 0;
+}
+
 /* Parses the SST: remembers where each string starts (segment, position);
  * the count in its header is not trusted (strings are read while bytes
  * remain, up to that count). */
@@ -654,13 +665,11 @@ static int xl_sst_index(xls *x, size_t rec_off, size_t rec_len)
         cap++;
         p += 4 + l;
     }
-    free(x->seg);
-    free(x->sst);
-    x->sst = NULL;
-    x->nsst = 0;
-    x->seg = malloc(cap * sizeof *x->seg);
+    xl_free_sst(x);
+    x->seg = px_buffer_alloc(x->d, cap * sizeof *x->seg);
     if (!x->seg)
         return -1;
+    x->seg_cap = cap;
     x->seg[n++] = (xseg){(uint32_t)rec_off, (uint32_t)rec_len};
     for (size_t p = rec_off + rec_len; n < cap;) {
         size_t l = rd16(x->wb + p + 2);
@@ -681,22 +690,25 @@ static int xl_sst_index(xls *x, size_t rec_off, size_t rec_len)
     size_t scap = unique < want ? unique : want;
     if (scap < 16)
         scap = 16;
-    x->sst = malloc(scap * sizeof *x->sst);
+    x->sst = px_buffer_alloc(x->d, scap * sizeof *x->sst);
     if (!x->sst)
         return -1;
+    x->sst_cap = scap;
     xreader r = {.base = x->wb, .seg = x->seg, .nseg = n, .si = 0, .pos = 8};
     int bad = 0;
     while (x->nsst < want) {
         if (!xr_next_seg(&r))
             break; /* the strings end where the records end */
-        if (x->nsst == scap) {
+        if (x->nsst == x->sst_cap) {
             /* more strings than cstUnique said: grow, still bounded by want */
-            size_t ncap = scap * 2 < want ? scap * 2 : want;
-            uint64_t *g = realloc(x->sst, ncap * sizeof *g);
+            size_t ncap = x->sst_cap * 2 < want ? x->sst_cap * 2 : want;
+            uint64_t *g = px_buffer_alloc(x->d, ncap * sizeof *g);
             if (!g)
                 return -1;
+            memcpy(g, x->sst, x->nsst * sizeof *g);
+            px_buffer_free(x->d, x->sst, x->sst_cap * sizeof *x->sst);
             x->sst = g;
-            scap = ncap;
+            x->sst_cap = ncap;
         }
         x->sst[x->nsst] = ((uint64_t)r.si << 32) | (uint32_t)r.pos;
         uint8_t h[3];
@@ -951,8 +963,8 @@ static int xl_walk(xls *x)
         case XL_SST: {
             int b = xl_sst_index(x, ro, rl);
             if (b < 0) {
-                px_set_status(x->d, PX_SKIPPED, "Workbook: out of memory for the SST");
-                return PX_CONTINUE;
+                /* px_buffer_alloc has set the status (memory budget) */
+                return ub_flush(&x->u);
             }
             if (b > 0)
                 px_set_status(x->d, PX_ERROR, "Workbook: SST truncated");
@@ -1088,8 +1100,7 @@ int px_msoffice_xls(px_doc *d, const uint8_t *wb, size_t len)
     x->codepage = 1252;
     x->row = -1;
     int rc = xl_walk(x);
-    free(x->seg);
-    free(x->sst);
+    xl_free_sst(x);
     free(x);
     return rc;
 }
