@@ -2,7 +2,6 @@
  * directories (recursively, symbolic links not followed) and standard input,
  * in any encoding the library decodes; text or JSON Lines output.  No
  * detection logic lives here. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -21,6 +20,7 @@ typedef struct cli {
     piiscan_engine *engine;
     piiscan_scratch *scratch;
     piiscan_options *opts;
+    piiscan_walker *walker;
     cli_output out;
     unsigned long long findings, files, errors;
     const char *path; /* current path, for the callback */
@@ -48,6 +48,14 @@ static void usage(FILE *f)
           "      --show-raw          also print raw values (they are personal data!)\n"
           "      --color WHEN        auto (default), always, never\n"
           "\n"
+          "Walking directories (sorted; what is not scanned is reported):\n"
+          "      --include GLOB      only files matching GLOB (gitignore syntax; repeatable)\n"
+          "      --exclude GLOB      leave out files or directories matching GLOB\n"
+          "      --no-ignore         do not read .piiscanignore files\n"
+          "      --max-filesize SZ   skip (and report) files larger than SZ, e.g. 2G\n"
+          "      --follow            follow symbolic links (loops are detected)\n"
+          "      --one-file-system   do not cross into other file systems\n"
+          "\n"
           "Documents and archives (typed by content; members named a.zip!dir/b.xlsx):\n"
           "      --extract-text      print the text of each FILE as the scanner sees it\n"
           "      --max-depth N       follow nested archives N levels deep (default 8)\n"
@@ -68,12 +76,6 @@ static int on_finding(const piiscan_finding *f, void *user)
     c->findings++;
     out_finding(&c->out, f->path ? f->path : c->path, f);
     return PIISCAN_CONTINUE;
-}
-
-static void report_error(cli *c, const char *path, const char *reason)
-{
-    c->errors++;
-    out_file_status(&c->out, path, "error", reason);
 }
 
 /* One report per file and member; only what was not read completely is
@@ -103,86 +105,39 @@ static void scan_fd(cli *c, int fd, const char *path)
     }
 }
 
-static void scan_path(cli *c, const char *path, int top);
-
-static void scan_dir(cli *c, const char *path)
+/* One walk entry: a file to scan, or what was not scanned and why. */
+static int on_walk_entry(const piiscan_walk_entry *e, void *user)
 {
-    DIR *d = opendir(path);
-    if (!d) {
-        report_error(c, path, strerror(errno));
-        return;
+    cli *c = user;
+    if (e->status != PIISCAN_FILE_OK) {
+        if (e->status == PIISCAN_FILE_ERROR)
+            c->errors++;
+        out_file_status(&c->out, e->path, piiscan_file_status_name(e->status),
+                        e->reason ? e->reason : "");
+        return PIISCAN_CONTINUE;
     }
-    /* Sorted, so reports are reproducible. */
-    struct dirent **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            struct dirent **nn = realloc(names, cap * sizeof *nn);
-            if (!nn)
-                break;
-            names = nn;
-        }
-        size_t sz = sizeof *e;
-        names[n] = malloc(sz);
-        if (!names[n])
-            break;
-        memcpy(names[n++], e, sz);
+    int fd = open(e->path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        c->errors++;
+        out_file_status(&c->out, e->path, "error", strerror(errno));
+        return PIISCAN_CONTINUE;
     }
-    closedir(d);
-    for (size_t i = 1; i < n; i++) /* insertion sort: directories are small enough */
-        for (size_t j = i; j > 0 && strcmp(names[j - 1]->d_name, names[j]->d_name) > 0; j--) {
-            struct dirent *t = names[j];
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-        }
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(path) + strlen(names[i]->d_name) + 2;
-        char *child = malloc(len);
-        if (child) {
-            snprintf(child, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
-                     names[i]->d_name);
-            scan_path(c, child, 0);
-            free(child);
-        }
-        free(names[i]);
-    }
-    free(names);
+    scan_fd(c, fd, e->path);
+    close(fd);
+    return PIISCAN_CONTINUE;
 }
 
-static void scan_path(cli *c, const char *path, int top)
+static void scan_path(cli *c, const char *path)
 {
-    if (!strcmp(path, "-") && top) {
+    if (!strcmp(path, "-")) {
         scan_fd(c, STDIN_FILENO, "-");
         return;
     }
-    struct stat st;
-    if ((top ? stat(path, &st) : lstat(path, &st)) != 0) {
-        report_error(c, path, strerror(errno));
-        return;
+    piiscan_status st = piiscan_walk(c->walker, path, on_walk_entry, c);
+    if (st != PIISCAN_OK && st != PIISCAN_E_IO && st != PIISCAN_STOPPED) {
+        c->errors++;
+        out_file_status(&c->out, path, "error", piiscan_strerror(st));
     }
-    if (S_ISDIR(st.st_mode)) {
-        scan_dir(c, path);
-        return;
-    }
-    if (S_ISLNK(st.st_mode)) {
-        out_file_status(&c->out, path, "skipped", "symbolic link (not followed)");
-        return;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        out_file_status(&c->out, path, "skipped", "not a regular file");
-        return;
-    }
-    int fd = open(path, O_RDONLY | O_NOCTTY);
-    if (fd < 0) {
-        report_error(c, path, strerror(errno));
-        return;
-    }
-    scan_fd(c, fd, path);
-    close(fd);
 }
 
 /* --extract-text: each file's and member's text under a header line. */
@@ -269,7 +224,13 @@ int main(int argc, char **argv)
         OPT_MAX_EXTRACTED,
         OPT_MAX_RATIO,
         OPT_MAX_MEMBERS,
-        OPT_MAX_BUFFER
+        OPT_MAX_BUFFER,
+        OPT_FOLLOW,
+        OPT_ONE_FS,
+        OPT_MAX_FILESIZE,
+        OPT_INCLUDE,
+        OPT_EXCLUDE,
+        OPT_NO_IGNORE
     };
     static const struct option longopts[] = {
         {"format", required_argument, 0, 'f'},  {"types", required_argument, 0, 't'},
@@ -284,6 +245,12 @@ int main(int argc, char **argv)
         {"max-ratio", required_argument, 0, OPT_MAX_RATIO},
         {"max-members", required_argument, 0, OPT_MAX_MEMBERS},
         {"max-buffer", required_argument, 0, OPT_MAX_BUFFER},
+        {"follow", no_argument, 0, OPT_FOLLOW},
+        {"one-file-system", no_argument, 0, OPT_ONE_FS},
+        {"max-filesize", required_argument, 0, OPT_MAX_FILESIZE},
+        {"include", required_argument, 0, OPT_INCLUDE},
+        {"exclude", required_argument, 0, OPT_EXCLUDE},
+        {"no-ignore", no_argument, 0, OPT_NO_IGNORE},
         {0, 0, 0, 0}};
     static const char *const formats[] = {"text", "jsonl"};
     static const char *const encodings[] = {"auto", "utf8", "utf16le", "utf16be", "cp949"};
@@ -298,7 +265,8 @@ int main(int argc, char **argv)
     int npat = 0, list = 0, extract = 0, opt, x, rc = 0;
     piiscan_patterns *set = NULL;
     piiscan_options_new(&c.opts);
-    if (!c.opts) {
+    piiscan_walker_new(&c.walker);
+    if (!c.opts || !c.walker) {
         fputs("piiscan: out of memory\n", stderr);
         return 2;
     }
@@ -355,6 +323,28 @@ int main(int argc, char **argv)
                 goto bad_value;
             break;
         }
+        case OPT_FOLLOW:
+            piiscan_walker_set(c.walker, PIISCAN_WALK_FOLLOW_SYMLINKS, 1);
+            break;
+        case OPT_ONE_FS:
+            piiscan_walker_set(c.walker, PIISCAN_WALK_ONE_FILE_SYSTEM, 1);
+            break;
+        case OPT_NO_IGNORE:
+            piiscan_walker_set(c.walker, PIISCAN_WALK_IGNORE_FILES, 0);
+            break;
+        case OPT_MAX_FILESIZE: {
+            long long v;
+            if (parse_size(optarg, &v) != 0 ||
+                piiscan_walker_set(c.walker, PIISCAN_WALK_MAX_FILE_SIZE, v) != PIISCAN_OK)
+                goto bad_value;
+            break;
+        }
+        case OPT_INCLUDE:
+        case OPT_EXCLUDE:
+            if ((opt == OPT_INCLUDE ? piiscan_walker_include(c.walker, optarg)
+                                    : piiscan_walker_exclude(c.walker, optarg)) != PIISCAN_OK)
+                goto bad_value;
+            break;
         case OPT_UNMASKED:
             piiscan_options_set(c.opts, PIISCAN_OPT_REPORT_MASKED, 0);
             break;
@@ -443,9 +433,9 @@ int main(int argc, char **argv)
         goto out;
     }
     if (optind == argc)
-        scan_path(&c, "-", 1);
+        scan_path(&c, "-");
     for (int i = optind; i < argc; i++)
-        scan_path(&c, argv[i], 1);
+        scan_path(&c, argv[i]);
     rc = c.errors ? 2 : c.findings ? 1 : 0;
 out:
     fflush(stdout);
@@ -457,5 +447,6 @@ out:
     piiscan_scratch_free(c.scratch);
     piiscan_engine_free(c.engine);
     piiscan_options_free(c.opts);
+    piiscan_walker_free(c.walker);
     return rc;
 }

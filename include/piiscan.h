@@ -514,7 +514,7 @@ PIISCAN_API piiscan_status piiscan_walker_new(piiscan_walker **out);
 /** @return PIISCAN_OK or PIISCAN_E_INVALID. */
 PIISCAN_API piiscan_status piiscan_walker_set(piiscan_walker *w, piiscan_walk_option key,
                                               int64_t value);
-/** Adds a glob (gitignore syntax: `*.xlsx`, `hr/**`, `/top-only`, `dir/`): when
+/** Adds a glob (gitignore syntax: `*.xlsx`, `hr/` + double star, `/top-only`, `dir/`): when
  *  any include is given, only files matching one are handed over. */
 PIISCAN_API piiscan_status piiscan_walker_include(piiscan_walker *w, const char *glob);
 /** Adds a glob of paths to leave out (files, or whole directories). */
