@@ -57,6 +57,7 @@ struct px_cfb {
     uint32_t nrootsec;
     uint64_t minisize; /* bytes of the mini stream that are present */
     uint32_t cutoff;
+    const char *mini_err; /* why the mini stream is unreadable, or NULL */
     struct cfb_ent *ents;
     size_t nents;
 };
@@ -411,9 +412,20 @@ static int load_ministream(px_cfb *c, const char **err)
 {
     if (c->nmini == 0 || c->ents[0].size == 0)
         return 1;
-    c->rootsec = collect_chain(c, c->ents[0].start, &c->nrootsec, err);
-    if (!c->rootsec)
-        return 0;
+    const char *why = NULL;
+    c->rootsec = collect_chain(c, c->ents[0].start, &c->nrootsec, &why);
+    if (!c->rootsec) {
+        /* Only the small streams are lost: the others stay readable. */
+        if (why && strstr(why, "memory")) {
+            *err = why;
+            return 0;
+        }
+        c->nrootsec = 0;
+        c->minisize = 0;
+        c->mini_err = why && strstr(why, "loops") ? "CFB: mini stream chain loops"
+                                                  : "CFB: mini stream chain broken";
+        return 1;
+    }
     uint64_t have = (uint64_t)c->nrootsec * c->ss;
     c->minisize = c->ents[0].size < have ? c->ents[0].size : have;
     return 1;
@@ -536,6 +548,10 @@ void px_cfb_free(px_doc *d, uint8_t *p, size_t len)
 
 static int read_mini(px_cfb *c, const struct cfb_ent *e, uint8_t *out, const char **err)
 {
+    if (c->mini_err) {
+        *err = c->mini_err;
+        return 0;
+    }
     uint64_t done = 0;
     uint32_t m = e->start;
     for (; done < e->size; m = c->minifat[m]) {

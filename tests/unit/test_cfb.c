@@ -161,6 +161,17 @@ Test(cfb, mini_fat_loop_fails_cleanly)
     close_fixture(&f);
 }
 
+Test(cfb, broken_mini_stream_loses_only_the_small_streams)
+{
+    cfile f = open_fixture(FIX("cfb-ministream-loop.cfb"));
+    read_fails(f.c, "Small", "CFB: mini stream chain loops");
+    size_t n;
+    uint8_t *p = read_ok(f.c, "Big", &n);
+    cr_assert_eq(n, 10240);
+    px_cfb_free(NULL, p, n);
+    close_fixture(&f);
+}
+
 Test(cfb, size_larger_than_the_file_fails_before_allocating)
 {
     cfile f = open_fixture(FIX("cfb-size-lies.cfb"));
