@@ -596,26 +596,26 @@ static int xl_bytes8(xls *x, const uint8_t *p, size_t n)
 }
 
 /* XLUnicodeString (BIFF8: cch16 or cch8, flags, chars) or a BIFF5 string
- * (cch, 8-bit chars) at rec[0..n).  Returns PX_CONTINUE/PX_ABORT; sets
- * *bad when the string does not fit. */
+ * (cch, 8-bit chars) at rec[0..n).  Returns PX_CONTINUE/PX_ABORT; counts
+ * in *bad a string that does not fit. */
 static int xl_string(xls *x, size_t off, size_t n, int cch16, int *bad)
 {
     size_t hl = cch16 ? 2 : 1;
     if (n < hl) {
-        *bad = 1;
+        (*bad)++;
         return PX_CONTINUE;
     }
     const uint8_t *p = x->wb + off;
     uint32_t cch = cch16 ? rd16(p) : p[0];
     if (x->biff == BIFF5) {
         if (cch > n - hl) {
-            *bad = 1;
+            (*bad)++;
             cch = (uint32_t)(n - hl);
         }
         return xl_bytes8(x, p + hl, cch);
     }
     if (n < hl + 1) {
-        *bad = 1;
+        (*bad)++;
         return PX_CONTINUE;
     }
     uint8_t fl = p[hl];
@@ -627,7 +627,7 @@ static int xl_string(xls *x, size_t off, size_t n, int cch16, int *bad)
     if (fl & 0x04)
         body += 4;
     if (body > n) {
-        *bad = 1;
+        (*bad)++;
         return PX_CONTINUE;
     }
     xseg s;
@@ -636,7 +636,7 @@ static int xl_string(xls *x, size_t off, size_t n, int cch16, int *bad)
     if (xl_chars(x, &r, cch, fl & 1, &trunc) != PX_CONTINUE)
         return PX_ABORT;
     if (trunc)
-        *bad = 1;
+        (*bad)++;
     return PX_CONTINUE;
 }
 
@@ -770,7 +770,7 @@ static int xl_sst_index(xls *x, size_t rec_off, size_t rec_len)
 static int xl_emit_sst(xls *x, uint32_t isst, int *bad)
 {
     if (isst >= x->nsst) {
-        *bad = 1;
+        (*bad)++;
         return PX_CONTINUE;
     }
     uint64_t at = x->sst[isst];
@@ -778,15 +778,13 @@ static int xl_emit_sst(xls *x, uint32_t isst, int *bad)
                  .pos = (size_t)(uint32_t)at};
     uint8_t h[3], t[4];
     if (xr_bytes(&r, h, 3) < 0) {
-        *bad = 1;
+        (*bad)++;
         return PX_CONTINUE;
     }
-    if ((h[2] & 0x08) && xr_bytes(&r, t, 2) < 0)
-        *bad = 1;
-    if ((h[2] & 0x04) && xr_bytes(&r, t, 4) < 0)
-        *bad = 1;
-    if (*bad)
+    if (((h[2] & 0x08) && xr_bytes(&r, t, 2) < 0) || ((h[2] & 0x04) && xr_bytes(&r, t, 4) < 0)) {
+        (*bad)++;
         return PX_CONTINUE;
+    }
     int trunc = 0;
     /* Every LABELSST may name the longest string: count what is produced
      * (see the same in px_msoffice_doc). */
@@ -795,7 +793,7 @@ static int xl_emit_sst(xls *x, uint32_t isst, int *bad)
     if (xl_chars(x, &r, rd16(h), h[2] & 1, &trunc) != PX_CONTINUE)
         return PX_ABORT;
     if (trunc)
-        *bad = 1;
+        (*bad)++;
     return PX_CONTINUE;
 }
 

@@ -279,6 +279,16 @@ Test(msoffice_xls, record_past_the_end_is_an_error_and_earlier_cells_are_kept)
     xfree(&r);
 }
 
+Test(msoffice_xls, a_bad_cell_is_counted_and_the_next_cells_still_read)
+{
+    xres r = extract("msoffice-badcell.xls");
+    cr_assert_eq(r.status, PIISCAN_FILE_ERROR);
+    cr_assert_str_eq(r.reason, "Workbook: 1 cell record(s) malformed");
+    HAS(r, "이름\tHong Gildong\n880411\t2238459");
+    HAS(r, "Call 010-2000-0000 연락처\tRich");
+    xfree(&r);
+}
+
 Test(msoffice_xls, filepass_is_encrypted)
 {
     xres r = extract("msoffice-encrypted.xls");
