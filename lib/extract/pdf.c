@@ -207,13 +207,17 @@ int px_extract_pdf(px_doc *d, const uint8_t *data, size_t len)
      * life, which ends in this function. */
     GBytes *bytes = g_bytes_new_static(data, len);
     GError *err = NULL;
-    /* An empty user password opens documents that only have an owner
-     * password (print/copy restrictions); poppler does not enforce those
-     * permissions on text extraction. */
-    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, "", &err);
+    /* No password: poppler then tries the empty user password, which opens
+     * documents that only have an owner password (print/copy restrictions;
+     * poppler does not enforce those permissions on text extraction).
+     * The password must be NULL, not "": poppler-glib 22.x retries a
+     * failed non-NULL password on a copy of the stream that it
+     * dynamic_casts to BytesStream, gets NULL, and crashes (SEGV in
+     * PDFDoc::PDFDoc on any PDF that needs a user password). */
+    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
     if (!doc) {
         if (err && err->domain == POPPLER_ERROR && err->code == POPPLER_ERROR_ENCRYPTED)
-            px_set_status(d, PX_ENCRYPTED, "PDF needs a user password (standard security handler)");
+            px_set_status(d, PX_ENCRYPTED, "PDF needs a user password");
         else
             px_set_status(d, PX_ERROR, "%s", open_reason(err));
         if (err)
