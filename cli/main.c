@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,18 +16,14 @@
 #include "output.h"
 #include "piiscan.h"
 
-/* Read size: large enough to amortise syscalls, small enough to stay in cache. */
-#define READ_CHUNK (256 * 1024)
 
 typedef struct cli {
     piiscan_engine *engine;
     piiscan_scratch *scratch;
-    piiscan_stream *stream;
     piiscan_options *opts;
     cli_output out;
     unsigned long long findings, files, errors;
     const char *path; /* current path, for the callback */
-    unsigned char *buf;
 } cli;
 
 static void usage(FILE *f)
@@ -50,6 +47,14 @@ static void usage(FILE *f)
           "      --unmasked-only     do not report values already masked in the source\n"
           "      --show-raw          also print raw values (they are personal data!)\n"
           "      --color WHEN        auto (default), always, never\n"
+          "\n"
+          "Documents and archives (typed by content; members named a.zip!dir/b.xlsx):\n"
+          "      --extract-text      print the text of each FILE as the scanner sees it\n"
+          "      --max-depth N       follow nested archives N levels deep (default 8)\n"
+          "      --max-extracted SZ  bytes extracted per file, e.g. 16G (default)\n"
+          "      --max-ratio N       largest compression ratio (default 250)\n"
+          "      --max-members N     members per file (default 100000)\n"
+          "      --max-buffer SZ     memory for documents held whole (default 256M)\n"
           "  -V, --version           print the version\n"
           "  -h, --help              this help\n"
           "\n"
@@ -61,7 +66,7 @@ static int on_finding(const piiscan_finding *f, void *user)
 {
     cli *c = user;
     c->findings++;
-    out_finding(&c->out, c->path, f);
+    out_finding(&c->out, f->path ? f->path : c->path, f);
     return PIISCAN_CONTINUE;
 }
 
@@ -71,29 +76,31 @@ static void report_error(cli *c, const char *path, const char *reason)
     out_file_status(&c->out, path, "error", reason);
 }
 
+/* One report per file and member; only what was not read completely is
+ * printed (an audit must see it), and errors set exit status 2. */
+static int on_file(const piiscan_file_report *r, void *user)
+{
+    cli *c = user;
+    if (r->depth == 0)
+        c->files++;
+    if (r->status == PIISCAN_FILE_OK)
+        return PIISCAN_CONTINUE;
+    if (r->status == PIISCAN_FILE_ERROR)
+        c->errors++;
+    out_file_status(&c->out, r->path, piiscan_file_status_name(r->status),
+                    r->reason ? r->reason : "");
+    return PIISCAN_CONTINUE;
+}
+
 static void scan_fd(cli *c, int fd, const char *path)
 {
     c->path = path;
-    c->files++;
-    piiscan_status st = piiscan_stream_reset(c->stream);
-    for (;;) {
-        if (st != PIISCAN_OK)
-            break;
-        ssize_t n = read(fd, c->buf, READ_CHUNK);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            report_error(c, path, strerror(errno));
-            return;
-        }
-        if (n == 0)
-            break;
-        st = piiscan_stream_feed(c->stream, c->buf, (size_t)n, c->scratch, on_finding, c);
+    piiscan_status st = piiscan_scan_fd(c->engine, fd, path, c->opts, c->scratch, on_finding,
+                                        on_file, c);
+    if (st != PIISCAN_OK && st != PIISCAN_STOPPED && st != PIISCAN_E_IO) {
+        c->errors++;
+        out_file_status(&c->out, path, "error", piiscan_strerror(st));
     }
-    if (st == PIISCAN_OK)
-        st = piiscan_stream_finish(c->stream, c->scratch, on_finding, c);
-    if (st != PIISCAN_OK && st != PIISCAN_STOPPED)
-        report_error(c, path, piiscan_strerror(st));
 }
 
 static void scan_path(cli *c, const char *path, int top);
@@ -178,6 +185,68 @@ static void scan_path(cli *c, const char *path, int top)
     close(fd);
 }
 
+/* --extract-text: each file's and member's text under a header line. */
+static int on_text(const char *path, const char *text, size_t len, void *user)
+{
+    const char **last = user;
+    if (!*last || strcmp(*last, path) != 0) {
+        printf("%s==> %s <==\n", *last ? "\n" : "", path);
+        free((void *)*last);
+        *last = strdup(path);
+    }
+    fwrite(text, 1, len, stdout);
+    return PIISCAN_CONTINUE;
+}
+
+static int on_text_file(const piiscan_file_report *r, void *user)
+{
+    (void)user;
+    if (r->status != PIISCAN_FILE_OK)
+        fprintf(stderr, "piiscan: %s: %s: %s\n", r->path, piiscan_file_status_name(r->status),
+                r->reason ? r->reason : "");
+    return PIISCAN_CONTINUE;
+}
+
+static int extract_text(const piiscan_options *opts, int argc, char **argv, int first)
+{
+    int rc = 0;
+    for (int i = first; i < argc; i++) {
+        const char *last = NULL;
+        piiscan_status st = piiscan_extract_text_file(argv[i], opts, on_text, on_text_file, &last);
+        if (last)
+            putchar('\n');
+        free((void *)last);
+        if (st != PIISCAN_OK)
+            rc = 2;
+    }
+    return rc;
+}
+
+/* "100", "64K", "16M", "2G": a count or a size in bytes. */
+static int parse_size(const char *v, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || end == v || n < 0)
+        return -1;
+    int shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    else if (*end)
+        return -1;
+    if (shift && end[1])
+        return -1;
+    if (n > (LLONG_MAX >> shift))
+        return -1;
+    *out = n << shift;
+    return 0;
+}
+
 static int parse_choice(const char *v, const char *const *names, int n)
 {
     for (int i = 0; i < n; i++)
@@ -188,7 +257,20 @@ static int parse_choice(const char *v, const char *const *names, int n)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_LIST = 256, OPT_MINCONF, OPT_RRN, OPT_UNMASKED, OPT_RAW, OPT_COLOR };
+    enum {
+        OPT_LIST = 256,
+        OPT_MINCONF,
+        OPT_RRN,
+        OPT_UNMASKED,
+        OPT_RAW,
+        OPT_COLOR,
+        OPT_EXTRACT,
+        OPT_MAX_DEPTH,
+        OPT_MAX_EXTRACTED,
+        OPT_MAX_RATIO,
+        OPT_MAX_MEMBERS,
+        OPT_MAX_BUFFER
+    };
     static const struct option longopts[] = {
         {"format", required_argument, 0, 'f'},  {"types", required_argument, 0, 't'},
         {"patterns", required_argument, 0, 'p'}, {"list-types", no_argument, 0, OPT_LIST},
@@ -196,6 +278,12 @@ int main(int argc, char **argv)
         {"rrn-policy", required_argument, 0, OPT_RRN}, {"unmasked-only", no_argument, 0, OPT_UNMASKED},
         {"show-raw", no_argument, 0, OPT_RAW},   {"color", required_argument, 0, OPT_COLOR},
         {"version", no_argument, 0, 'V'},        {"help", no_argument, 0, 'h'},
+        {"extract-text", no_argument, 0, OPT_EXTRACT},
+        {"max-depth", required_argument, 0, OPT_MAX_DEPTH},
+        {"max-extracted", required_argument, 0, OPT_MAX_EXTRACTED},
+        {"max-ratio", required_argument, 0, OPT_MAX_RATIO},
+        {"max-members", required_argument, 0, OPT_MAX_MEMBERS},
+        {"max-buffer", required_argument, 0, OPT_MAX_BUFFER},
         {0, 0, 0, 0}};
     static const char *const formats[] = {"text", "jsonl"};
     static const char *const encodings[] = {"auto", "utf8", "utf16le", "utf16be", "cp949"};
@@ -207,7 +295,7 @@ int main(int argc, char **argv)
     c.out.out = stdout;
     const char *types = NULL, *color = "auto";
     const char *patfiles[64];
-    int npat = 0, list = 0, opt, x, rc = 0;
+    int npat = 0, list = 0, extract = 0, opt, x, rc = 0;
     piiscan_patterns *set = NULL;
     piiscan_options_new(&c.opts);
     if (!c.opts) {
@@ -250,6 +338,23 @@ int main(int argc, char **argv)
                 goto bad_value;
             piiscan_options_set(c.opts, PIISCAN_OPT_RRN_POLICY, x);
             break;
+        case OPT_EXTRACT:
+            extract = 1;
+            break;
+        case OPT_MAX_DEPTH:
+        case OPT_MAX_EXTRACTED:
+        case OPT_MAX_RATIO:
+        case OPT_MAX_MEMBERS:
+        case OPT_MAX_BUFFER: {
+            static const piiscan_option keys[] = {PIISCAN_OPT_MAX_DEPTH, PIISCAN_OPT_MAX_EXTRACTED,
+                                                  PIISCAN_OPT_MAX_RATIO, PIISCAN_OPT_MAX_MEMBERS,
+                                                  PIISCAN_OPT_MAX_BUFFER};
+            long long v;
+            if (parse_size(optarg, &v) != 0 ||
+                piiscan_options_set(c.opts, keys[opt - OPT_MAX_DEPTH], v) != PIISCAN_OK)
+                goto bad_value;
+            break;
+        }
         case OPT_UNMASKED:
             piiscan_options_set(c.opts, PIISCAN_OPT_REPORT_MASKED, 0);
             break;
@@ -279,6 +384,10 @@ int main(int argc, char **argv)
     bad_value:
         fprintf(stderr, "piiscan: invalid value '%s' for an option; see --help\n", optarg);
         rc = 2;
+        goto out;
+    }
+    if (extract) {
+        rc = extract_text(c.opts, argc, argv, optind);
         goto out;
     }
     c.out.color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(STDOUT_FILENO) &&
@@ -328,9 +437,7 @@ int main(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    c.buf = malloc(READ_CHUNK);
-    if (!c.buf || piiscan_scratch_alloc(c.engine, &c.scratch) != PIISCAN_OK ||
-        piiscan_stream_open(c.engine, c.opts, &c.stream) != PIISCAN_OK) {
+    if (piiscan_scratch_alloc(c.engine, &c.scratch) != PIISCAN_OK) {
         fputs("piiscan: out of memory\n", stderr);
         rc = 2;
         goto out;
@@ -347,10 +454,8 @@ out:
         rc = 2;
     }
     piiscan_patterns_free(set);
-    piiscan_stream_free(c.stream);
     piiscan_scratch_free(c.scratch);
     piiscan_engine_free(c.engine);
     piiscan_options_free(c.opts);
-    free(c.buf);
     return rc;
 }

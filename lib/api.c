@@ -8,6 +8,7 @@
 #include "scan/options.h"
 #include "scan/scratch.h"
 #include "scan/stream.h"
+#include "extract/extract_internal.h"
 
 PIISCAN_API const char *piiscan_version(void)
 {
@@ -85,6 +86,11 @@ void pii_options_defaults(struct piiscan_options *o)
     o->expose_raw = 0;
     o->rrn_policy = PIISCAN_RRN_CONTEXT;
     o->report_masked = 1;
+    o->max_depth = 8;
+    o->max_extracted = (uint64_t)16 << 30;
+    o->max_ratio = 250;
+    o->max_members = 100000;
+    o->max_buffer = (uint64_t)256 << 20;
 }
 
 PIISCAN_API piiscan_status piiscan_options_new(piiscan_options **out)
@@ -129,6 +135,25 @@ PIISCAN_API piiscan_status piiscan_options_set(piiscan_options *o, piiscan_optio
             return PIISCAN_E_INVALID;
         o->report_masked = (int)v;
         return PIISCAN_OK;
+    case PIISCAN_OPT_MAX_DEPTH:
+        if (v < 0 || v > 64)
+            return PIISCAN_E_INVALID;
+        o->max_depth = (unsigned)v;
+        return PIISCAN_OK;
+    case PIISCAN_OPT_MAX_EXTRACTED:
+    case PIISCAN_OPT_MAX_RATIO:
+    case PIISCAN_OPT_MAX_MEMBERS:
+        if (v < 1)
+            return PIISCAN_E_INVALID;
+        *(key == PIISCAN_OPT_MAX_EXTRACTED ? &o->max_extracted
+          : key == PIISCAN_OPT_MAX_RATIO   ? &o->max_ratio
+                                           : &o->max_members) = (uint64_t)v;
+        return PIISCAN_OK;
+    case PIISCAN_OPT_MAX_BUFFER:
+        if (v < 1 || (uint64_t)v > (uint64_t)SIZE_MAX / 2)
+            return PIISCAN_E_INVALID;
+        o->max_buffer = (uint64_t)v;
+        return PIISCAN_OK;
     }
     return PIISCAN_E_INVALID;
 }
@@ -153,6 +178,21 @@ PIISCAN_API piiscan_status piiscan_options_get(const piiscan_options *o, piiscan
         return PIISCAN_OK;
     case PIISCAN_OPT_REPORT_MASKED:
         *v = o->report_masked;
+        return PIISCAN_OK;
+    case PIISCAN_OPT_MAX_DEPTH:
+        *v = o->max_depth;
+        return PIISCAN_OK;
+    case PIISCAN_OPT_MAX_EXTRACTED:
+        *v = (int64_t)o->max_extracted;
+        return PIISCAN_OK;
+    case PIISCAN_OPT_MAX_RATIO:
+        *v = (int64_t)o->max_ratio;
+        return PIISCAN_OK;
+    case PIISCAN_OPT_MAX_MEMBERS:
+        *v = (int64_t)o->max_members;
+        return PIISCAN_OK;
+    case PIISCAN_OPT_MAX_BUFFER:
+        *v = (int64_t)o->max_buffer;
         return PIISCAN_OK;
     }
     return PIISCAN_E_INVALID;
@@ -181,6 +221,7 @@ PIISCAN_API void piiscan_scratch_free(piiscan_scratch *s)
     pcre2_match_data_free(s->md);
     pcre2_match_context_free(s->mctx);
     pcre2_jit_stack_free(s->jit_stack);
+    px_magic_close(s->magic_cookie);
     if (s->whole) {
         pii_stream_release(s->whole);
         free(s->whole);

@@ -12,6 +12,8 @@ struct piiscan_scratch {
     uint32_t magic;
     const piiscan_engine *engine;
     int in_use;
+    int file_busy;      /* inside piiscan_scan_file/_fd/_blob */
+    void *magic_cookie; /* libmagic handle (not thread-safe: one per scratch) */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit_stack;

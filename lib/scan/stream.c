@@ -581,7 +581,8 @@ static piiscan_status flush(struct piiscan_stream *s, uint64_t limit, piiscan_on
                                        (piiscan_confidence)f->confidence,
                                        f->display,
                                        f->raw,
-                                       f->raw_len};
+                                       f->raw_len,
+                                       NULL};
                 if (cb && cb(&out, user) == PIISCAN_STOP) {
                     s->state = PII_ST_STOPPED;
                     st = PIISCAN_STOPPED;
