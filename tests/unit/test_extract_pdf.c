@@ -3,6 +3,7 @@
  * shared conformance fixtures (real PDFs, manifest.json).  Values are
  * published test vectors (see gen_pdf.py). */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -604,6 +605,51 @@ Test(pdf, extracted_limit_stops_before_the_text)
     cr_assert_eq(count_found(&c, "kr_rrn", ""), 0);
     col_free(&c);
     piiscan_options_free(o);
+}
+
+/* ---- threads -------------------------------------------------------------------- */
+
+/* Each thread extracts its own documents (one poppler document per thread,
+ * several at once); results are checked after the join, since Criterion's
+ * assertions belong to the test's own thread. */
+static void *extract_in_thread(void *arg)
+{
+    int *ok = arg;
+    const char *files[] = {"pdf/cid.pdf", "pdf/owner-aes256.pdf", "pdf/objstm.pdf"};
+    const char *want[] = {"주민등록번호880411-2238459", "RRN:880411-2238459", "hong.gildong@example.com"};
+    char path[1024];
+    *ok = 1;
+    for (int round = 0; round < 5; round++) {
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(path, sizeof path, "%s/%s", PII_FIXTURE_DIR, files[i]);
+            col c;
+            memset(&c, 0, sizeof c);
+            c.top = path;
+            if (piiscan_extract_text_file(path, NULL, on_text, on_file, &c) != PIISCAN_OK || !c.text) {
+                *ok = 0;
+            } else {
+                char *t = no_space(c.text);
+                if (!strstr(t, want[i]))
+                    *ok = 0;
+                free(t);
+            }
+            col_free(&c);
+        }
+    }
+    return NULL;
+}
+
+Test(pdf, documents_in_several_threads_at_once)
+{
+    need_pdf();
+    pthread_t th[4];
+    int ok[4] = {0};
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&th[i], NULL, extract_in_thread, &ok[i]), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 4; i++)
+        cr_assert(ok[i], "thread %d extracted wrong or no text", i);
 }
 
 /* ---- shared conformance fixtures ------------------------------------------------- */
