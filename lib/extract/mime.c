@@ -597,6 +597,7 @@ static void decode_words(mime *m, const uint8_t *p, size_t n, sbuf *sb)
     size_t lit = 0; /* start of literal text not yet copied */
     size_t i = 0;
     int last_was_word = 0;
+    size_t close = 0; /* position of the next "?=" at or after the last search start */
     while (i < n) {
         if (!(p[i] == '=' && i + 1 < n && p[i + 1] == '?')) {
             i++;
@@ -615,13 +616,21 @@ static void decode_words(mime *m, const uint8_t *p, size_t n, sbuf *sb)
             i++;
             continue;
         }
-        size_t t0 = c1 + 3, t1 = t0;
-        while (t1 + 1 < n && !(p[t1] == '?' && p[t1 + 1] == '=') && p[t1] != '\n' && p[t1] != '\r')
-            t1++;
-        if (t1 + 1 >= n || p[t1] != '?' || p[t1 + 1] != '=') {
+        /* the end of the word is the next "?=": found once and reused, so
+         * a value full of unterminated "=?x?B?" starts stays linear */
+        size_t t0 = c1 + 3;
+        if (close < t0) {
+            close = t0;
+            while (close + 1 < n && !(p[close] == '?' && p[close + 1] == '='))
+                close++;
+            if (close + 1 >= n)
+                close = n;
+        }
+        if (close >= n) {
             i++;
             continue;
         }
+        size_t t1 = close;
         char cs[64];
         size_t cl = c1 - c0;
         memcpy(cs, p + c0, cl);
