@@ -638,6 +638,31 @@ Test(mime, garbage_and_empty_mail_do_not_crash)
     }
 }
 
+Test(mime, unterminated_encoded_words_stay_linear, .timeout = 20)
+{
+    /* 150000 starts of encoded words that never end: a search for "?=" from
+     * each start would be quadratic (10^11 steps) */
+    const char unit[] = "=?a?B?y";
+    size_t k = 150000, u = sizeof unit - 1;
+    char *m = malloc(16 + k * u + 32);
+    cr_assert_not_null(m);
+    size_t n = 0;
+    memcpy(m, "Subject: ", 9);
+    n = 9;
+    for (size_t i = 0; i < k; i++, n += u)
+        memcpy(m + n, unit, u);
+    const char tail[] = "\n\nbody 010-2000-0000\n";
+    memcpy(m + n, tail, sizeof tail - 1);
+    n += sizeof tail - 1;
+    col c;
+    memset(&c, 0, sizeof c);
+    c.top = "slow.eml";
+    cr_assert_eq(piiscan_extract_text_blob(m, n, "slow.eml", NULL, on_text, on_file, &c), PIISCAN_OK);
+    cr_assert(c.text && strstr(c.text, "body 010-2000-0000"));
+    col_free(&c);
+    free(m);
+}
+
 Test(mime, html_entities_and_tags)
 {
     const char *m = "Content-Type: text/html; charset=utf-8\n\n"
