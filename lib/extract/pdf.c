@@ -7,8 +7,9 @@
  * value ending one page never runs into the next; then the contents of
  * comment annotations (sticky notes, highlights...), which are not drawn on
  * the page; then the document information (title, author, subject,
- * keywords).  Embedded files (the document's attachments) are handed to the
- * driver as members under their names.
+ * keywords).  Embedded files (the document's EmbeddedFiles, and the files
+ * of file attachment annotations) are handed to the driver as members under
+ * their names.
  *
  * A PDF that needs a user password is PX_ENCRYPTED.  Limits are checked
  * between pages: each page's text is accounted with px_account(), and an
@@ -62,60 +63,6 @@ static int text_and_account(px_doc *d, const char *s)
     return px_text(d, s, n);
 }
 
-/* Comment annotations: their Contents are shown in a pop-up, not drawn on
- * the page, so the page text does not have them.  Widgets (form fields),
- * free text and stamps are drawn (their text is on the page already); links
- * and pop-ups have nothing of their own. */
-static int page_annotations(px_doc *d, PopplerPage *page)
-{
-    GList *map = poppler_page_get_annot_mapping(page);
-    int r = PX_CONTINUE;
-    for (GList *l = map; l && r == PX_CONTINUE; l = l->next) {
-        PopplerAnnotMapping *am = l->data;
-        if (!am || !am->annot)
-            continue;
-        switch (poppler_annot_get_annot_type(am->annot)) {
-        case POPPLER_ANNOT_WIDGET:
-        case POPPLER_ANNOT_LINK:
-        case POPPLER_ANNOT_POPUP:
-        case POPPLER_ANNOT_FREE_TEXT:
-        case POPPLER_ANNOT_STAMP:
-            continue;
-        default:
-            break;
-        }
-        gchar *c = poppler_annot_get_contents(am->annot);
-        if (c && *c) {
-            r = px_break(d, PX_BREAK_PARA);
-            if (r == PX_CONTINUE)
-                r = text_and_account(d, c);
-        }
-        g_free(c);
-    }
-    poppler_page_free_annot_mapping(map);
-    return r;
-}
-
-static int doc_info(px_doc *d, PopplerDocument *doc)
-{
-    gchar *(*const get[])(PopplerDocument *) = {poppler_document_get_title,
-                                                poppler_document_get_author,
-                                                poppler_document_get_subject,
-                                                poppler_document_get_keywords};
-    int r = PX_CONTINUE, first = 1;
-    for (size_t i = 0; i < sizeof get / sizeof *get && r == PX_CONTINUE; i++) {
-        gchar *s = get[i](doc);
-        if (s && *s) {
-            r = px_break(d, first ? PX_BREAK_PART : PX_BREAK_PARA);
-            first = 0;
-            if (r == PX_CONTINUE)
-                r = text_and_account(d, s);
-        }
-        g_free(s);
-    }
-    return r;
-}
-
 /* An embedded file, collected through poppler's save callback into a
  * buffer inside the job's memory budget. */
 typedef struct blob {
@@ -157,6 +104,105 @@ static gboolean blob_save(const gchar *buf, gsize count, gpointer data, GError *
     return TRUE;
 }
 
+/* Hands one embedded file to the driver as a member named after it. */
+static int save_member(px_doc *d, PopplerAttachment *att, const char *prefix, unsigned k)
+{
+    char name[256];
+#if POPPLER_CHECK_VERSION(20, 9, 0)
+    const char *an = poppler_attachment_get_name(att);
+#else
+    const char *an = att->name;
+#endif
+    /* the member path separator and control characters stay out of names */
+    size_t o = 0;
+    for (const char *s = an ? an : ""; *s && o + 1 < sizeof name; s++)
+        name[o++] = (unsigned char)*s < 0x20 || *s == '!' ? '_' : *s;
+    name[o] = '\0';
+    if (!o)
+        snprintf(name, sizeof name, "%s-%u", prefix, k);
+    blob b = {d, NULL, 0, 0, 0};
+    GError *err = NULL;
+    gboolean ok = poppler_attachment_save_to_callback(att, blob_save, &b, &err);
+    if (err)
+        g_error_free(err);
+    int r;
+    if (ok && !b.failed) {
+        r = px_account(d, b.n, 0);
+        if (r == PX_CONTINUE)
+            r = px_member_blob(d, name, b.p ? (const void *)b.p : "", b.n);
+    } else {
+        r = px_member_status(d, name, PX_ERROR, "PDF embedded file could not be read");
+    }
+    if (b.p)
+        px_buffer_free(d, b.p, b.cap);
+    return r;
+}
+
+/* Comment annotations: their Contents are shown in a pop-up, not drawn on
+ * the page, so the page text does not have them.  Widgets (form fields),
+ * free text and stamps are drawn (their text is on the page already); links
+ * and pop-ups have nothing of their own. */
+static int page_annotations(px_doc *d, PopplerPage *page, unsigned *nfiles)
+{
+    GList *map = poppler_page_get_annot_mapping(page);
+    int r = PX_CONTINUE;
+    for (GList *l = map; l && r == PX_CONTINUE; l = l->next) {
+        PopplerAnnotMapping *am = l->data;
+        if (!am || !am->annot)
+            continue;
+        switch (poppler_annot_get_annot_type(am->annot)) {
+        case POPPLER_ANNOT_WIDGET:
+        case POPPLER_ANNOT_LINK:
+        case POPPLER_ANNOT_POPUP:
+        case POPPLER_ANNOT_FREE_TEXT:
+        case POPPLER_ANNOT_STAMP:
+            continue;
+        default:
+            break;
+        }
+        gchar *c = poppler_annot_get_contents(am->annot);
+        if (c && *c) {
+            r = px_break(d, PX_BREAK_PARA);
+            if (r == PX_CONTINUE)
+                r = text_and_account(d, c);
+        }
+        g_free(c);
+        /* a file attachment annotation holds a file that is not in the
+         * document's EmbeddedFiles tree */
+        if (r == PX_CONTINUE && POPPLER_IS_ANNOT_FILE_ATTACHMENT(am->annot)) {
+            PopplerAttachment *att =
+                poppler_annot_file_attachment_get_attachment(POPPLER_ANNOT_FILE_ATTACHMENT(am->annot));
+            if (att) {
+                r = save_member(d, att, "annotation-file", ++*nfiles);
+                g_object_unref(att);
+            }
+        }
+    }
+    poppler_page_free_annot_mapping(map);
+    return r;
+}
+
+static int doc_info(px_doc *d, PopplerDocument *doc)
+{
+    gchar *(*const get[])(PopplerDocument *) = {poppler_document_get_title,
+                                                poppler_document_get_author,
+                                                poppler_document_get_subject,
+                                                poppler_document_get_keywords};
+    int r = PX_CONTINUE, first = 1;
+    for (size_t i = 0; i < sizeof get / sizeof *get && r == PX_CONTINUE; i++) {
+        gchar *s = get[i](doc);
+        if (s && *s) {
+            r = px_break(d, first ? PX_BREAK_PART : PX_BREAK_PARA);
+            first = 0;
+            if (r == PX_CONTINUE)
+                r = text_and_account(d, s);
+        }
+        g_free(s);
+    }
+    return r;
+}
+
+/* The document's embedded files (the EmbeddedFiles name tree). */
 static int attachments(px_doc *d, PopplerDocument *doc)
 {
     if (!poppler_document_has_attachments(doc))
@@ -164,38 +210,10 @@ static int attachments(px_doc *d, PopplerDocument *doc)
     GList *list = poppler_document_get_attachments(doc);
     int r = PX_CONTINUE;
     unsigned k = 0;
-    for (GList *l = list; l; l = l->next) {
-        PopplerAttachment *att = l->data;
+    for (GList *l = list; l && r == PX_CONTINUE; l = l->next) {
         k++;
-        if (r != PX_CONTINUE || !att)
-            continue;
-        char name[256];
-#if POPPLER_CHECK_VERSION(20, 9, 0)
-        const char *an = poppler_attachment_get_name(att);
-#else
-        const char *an = att->name;
-#endif
-        /* the member path separator and control characters stay out of names */
-        size_t o = 0;
-        for (const char *s = an ? an : ""; *s && o + 1 < sizeof name; s++)
-            name[o++] = (unsigned char)*s < 0x20 || *s == '!' ? '_' : *s;
-        name[o] = '\0';
-        if (!o)
-            snprintf(name, sizeof name, "attachment-%u", k);
-        blob b = {d, NULL, 0, 0, 0};
-        GError *err = NULL;
-        gboolean ok = poppler_attachment_save_to_callback(att, blob_save, &b, &err);
-        if (err)
-            g_error_free(err);
-        if (ok && !b.failed) {
-            r = px_account(d, b.n, 0);
-            if (r == PX_CONTINUE)
-                r = px_member_blob(d, name, b.p ? (const void *)b.p : "", b.n);
-        } else {
-            r = px_member_status(d, name, PX_ERROR, "PDF embedded file could not be read");
-        }
-        if (b.p)
-            px_buffer_free(d, b.p, b.cap);
+        if (l->data)
+            r = save_member(d, l->data, "attachment", k);
     }
     g_list_free_full(list, g_object_unref);
     return r;
@@ -226,6 +244,7 @@ int px_extract_pdf(px_doc *d, const uint8_t *data, size_t len)
         return PX_CONTINUE;
     }
     int r = PX_CONTINUE;
+    unsigned nfiles = 0;
     int n = poppler_document_get_n_pages(doc);
     for (int i = 0; i < n && r == PX_CONTINUE; i++) {
         PopplerPage *page = poppler_document_get_page(doc, i);
@@ -241,7 +260,7 @@ int px_extract_pdf(px_doc *d, const uint8_t *data, size_t len)
             g_free(text);
         }
         if (r == PX_CONTINUE)
-            r = page_annotations(d, page);
+            r = page_annotations(d, page, &nfiles);
         g_object_unref(page);
     }
     if (r == PX_CONTINUE)

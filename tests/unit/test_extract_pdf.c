@@ -520,6 +520,18 @@ Test(pdf, embedded_file_is_a_member)
     col_free(&c);
 }
 
+Test(pdf, file_attachment_annotation_is_a_member)
+{
+    need_pdf();
+    col c;
+    scan("pdf/annot-file.pdf", &c);
+    cr_assert_eq(count_found(&c, "kr_phone", "pdf/annot-file.pdf!notes.txt"), 1);
+    col_free(&c);
+    extract("pdf/annot-file.pdf", &c);
+    cr_assert(strstr(c.text, "pinned notes"), "annotation contents");
+    col_free(&c);
+}
+
 /* ---- encryption -------------------------------------------------------------- */
 
 static void owner_only(const char *rel)
