@@ -6,7 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_scan_split fuzz_patterns fuzz_decode)
+[ ${#targets[@]} -gt 0 ] || targets=($(cd "$root/fuzz" && ls fuzz_*.c | sed "s/\.c$//"))
 CC=clang cmake -S "$root" -B "$root/build-fuzz" -DPIISCAN_FUZZ=ON -DPIISCAN_BUILD_TESTS=OFF \
   -DPIISCAN_BUILD_CLI=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$root/build-fuzz" -j "$(nproc)" --target "${targets[@]}"

@@ -219,7 +219,7 @@ static int ar_run(px_doc *d, struct src *s, int raw)
         return PX_CONTINUE;
     }
     int rc = PX_CONTINUE, retries = 0;
-    uint64_t entries = 0;
+    uint64_t entries = 0, encrypted = 0;
     char rawname[256];
     for (;;) {
         struct archive_entry *e;
@@ -252,6 +252,7 @@ static int ar_run(px_doc *d, struct src *s, int raw)
                            : archive_entry_pathname(e)              ? archive_entry_pathname(e)
                                                                     : "?";
         if (archive_entry_is_data_encrypted(e)) {
+            encrypted++;
             if (px_member_status(d, name, PX_ENCRYPTED,
                                  "encrypted archive entry (needs a password)") == PX_ABORT) {
                 rc = PX_ABORT;
@@ -274,6 +275,11 @@ static int ar_run(px_doc *d, struct src *s, int raw)
         }
     }
     archive_read_free(a);
+    /* An archive with encrypted entries is an encrypted file for the audit,
+     * even though its other entries were read. */
+    if (encrypted)
+        px_set_status(d, PX_ENCRYPTED, "%llu of %llu entries encrypted (need a password)",
+                      (unsigned long long)encrypted, (unsigned long long)entries);
     return rc;
 }
 
@@ -318,6 +324,7 @@ struct px_zip {
     struct zent *ents;
     size_t n;
     int aborted;
+    int listing_cut; /* more parts than the member limit: only the first were listed */
 };
 
 static void zip_close_handle(px_zip *z)
@@ -367,8 +374,7 @@ px_zip *px_zip_open(px_doc *d, const uint8_t *data, size_t len, const char **err
             break;
         }
         if (z->n == limit) {
-            px_set_status(d, PX_SKIPPED, "more than %llu parts (limit)",
-                          (unsigned long long)limit);
+            z->listing_cut = 1; /* reported if this zip is read as a document */
             break;
         }
         if (z->n == cap) {
@@ -561,6 +567,9 @@ int px_extract_zip_any(px_doc *d, const uint8_t *data, size_t len)
         px_set_format(d, "hwpx");
         rc = px_extract_hwpx(d, z);
     }
+    if (rc >= 0 && z->listing_cut)
+        px_set_status(d, PX_SKIPPED, "more than %llu parts (limit); only the first were read",
+                      (unsigned long long)d->job->max_members);
     int aborted = px_zip_aborted(z);
     px_zip_close(z);
     if (aborted)

@@ -189,6 +189,66 @@ void px_magic_close(void *m)
         magic_close((magic_t)m);
 }
 
+/* Text needs no libmagic: no NUL and almost no control bytes in the first
+ * 4 KiB (a UTF-16 text with its BOM counts as text too). */
+static int looks_textual(const uint8_t *h, size_t n)
+{
+    if (n >= 2 && ((h[0] == 0xFF && h[1] == 0xFE) || (h[0] == 0xFE && h[1] == 0xFF)))
+        return 1;
+    if (memchr(h, 0, n < 4096 ? n : 4096))
+        return 0;
+    /* Control bytes are counted in the first KiB: every member of an
+     * archive comes through here, so this stays short. */
+    size_t lim = n < 1024 ? n : 1024, ctl = 0;
+    for (size_t i = 0; i < lim; i++) {
+        uint8_t c = h[i];
+        ctl += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B;
+    }
+    return ctl * 100 <= lim;
+}
+
+/* An RFC 5322 message starts with header fields; a mail is recognised by
+ * two of the fields every mail has, at line starts in its first 4 KiB (or
+ * an mbox "From " line).  A CSV whose first column is "Subject" is not a
+ * mail: the first line must itself be a header field. */
+static int looks_like_mail(const uint8_t *h, size_t n, int *mbox)
+{
+    static const char *const fields[] = {"from:", "to:", "subject:", "date:", "message-id:",
+                                         "mime-version:", "received:", "return-path:",
+                                         "content-type:", "delivered-to:"};
+    size_t lim = n < 4096 ? n : 4096;
+    *mbox = lim > 5 && memcmp(h, "From ", 5) == 0;
+    size_t i = 0;
+    if (*mbox) {
+        while (i < lim && h[i] != '\n')
+            i++;
+        if (i < lim)
+            i++;
+    }
+    /* the first line must be "Name: value" */
+    size_t k = i;
+    while (k < lim && (((h[k] | 0x20) >= 'a' && (h[k] | 0x20) <= 'z') || h[k] == '-' ||
+                       (h[k] >= '0' && h[k] <= '9')))
+        k++;
+    if (k == i || k >= lim || h[k] != ':')
+        return 0;
+    int hits = 0;
+    for (size_t p = i; p < lim && hits < 2; p++) {
+        if (p != i && h[p - 1] != '\n')
+            continue;
+        if (h[p] == '\r' || h[p] == '\n')
+            break; /* end of the header */
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+            size_t fl = strlen(fields[f]);
+            if (p + fl <= lim && strncasecmp((const char *)h + p, fields[f], fl) == 0) {
+                hits++;
+                break;
+            }
+        }
+    }
+    return hits >= 2;
+}
+
 int px_classify(px_job *j, const uint8_t *h, size_t n, const char *name, const char **fmt)
 {
     *fmt = "text";
@@ -196,7 +256,29 @@ int px_classify(px_job *j, const uint8_t *h, size_t n, const char *name, const c
         *fmt = "empty";
         return PXK_TEXT;
     }
-    int kind = -1;
+    /* The containers we open are decided by their own magic numbers (the
+     * rules libmagic applies to them); text by its bytes; libmagic decides
+     * the rest.  Asking libmagic about every member costs about two million
+     * instructions a call -- more than scanning a small text member -- and
+     * tells nothing new about these. */
+    const char *sfmt;
+    int kind = classify_by_signature(h, n, &sfmt);
+    if (kind >= 0) {
+        *fmt = sfmt;
+        return kind;
+    }
+    if (looks_textual(h, n)) {
+        int mbox = 0;
+        if (looks_like_mail(h, n, &mbox)) {
+            *fmt = mbox ? "mbox" : "eml";
+            return PXK_MIME;
+        }
+        if (has_suffix(name, ".eml") || has_suffix(name, ".mht") || has_suffix(name, ".mhtml")) {
+            *fmt = "eml"; /* the name breaks the tie: a message whose headers we did not know */
+            return PXK_MIME;
+        }
+        return PXK_TEXT;
+    }
     const char *mime = NULL;
     if (!j->magic)
         j->magic = px_magic_open();
@@ -207,37 +289,36 @@ int px_classify(px_job *j, const uint8_t *h, size_t n, const char *name, const c
             const struct kind_map *k = &kind_table[i];
             if (k->prefix ? strncmp(mime, k->mime, strlen(k->mime)) == 0
                           : strcmp(mime, k->mime) == 0) {
-                kind = k->kind;
                 *fmt = k->format;
-                break;
+                return k->kind;
             }
         }
     }
-    /* libmagic says "application/octet-stream" for what it does not know
-     * (and text, with its text checks off); a signature may still know. */
-    if (kind < 0 || kind == PXK_TEXT) {
-        const char *sfmt;
-        int sk = classify_by_signature(h, n, &sfmt);
-        if (sk >= 0) {
-            kind = sk;
-            *fmt = sfmt;
-        }
-    }
-    if (kind < 0) {
-        kind = PXK_TEXT;
-        /* The name breaks the tie between text and a mail message. */
-        if (has_suffix(name, ".eml") || has_suffix(name, ".mht") || has_suffix(name, ".mhtml") ||
-            has_suffix(name, ".mbox")) {
-            kind = PXK_MIME;
-            *fmt = has_suffix(name, ".mbox") ? "mbox" : "eml";
-        } else if (mime && strcmp(mime, "application/octet-stream") == 0) {
-            *fmt = memchr(h, 0, n < 4096 ? n : 4096) ? "binary" : "text";
-        }
-    }
-    return kind;
+    *fmt = memchr(h, 0, n < 4096 ? n : 4096) ? "binary" : "text";
+    return PXK_TEXT;
 }
 
 /* ---- the document ------------------------------------------------------------ */
+
+/* A file with NULs that is not UTF-16 text (a database, an executable, a
+ * .dat) holds its strings as 8-bit text among binary bytes.  The stream's
+ * own sniffing would take a few NUL-ASCII pairs in it for UTF-16 and decode
+ * every string into nonsense, so such a file is scanned byte for byte.
+ * UTF-16 text is recognised by most of its first units being ASCII+NUL. */
+static void mark_binary(px_doc *d, const uint8_t *h, size_t n)
+{
+    if (strcmp(d->format, "binary") != 0)
+        return;
+    size_t units = (n < 4096 ? n : 4096) / 2, le = 0, be = 0;
+    for (size_t i = 0; i < units; i++) {
+        uint8_t a = h[2 * i], b = h[2 * i + 1];
+        le += b == 0 && a >= 0x09 && a < 0x80;
+        be += a == 0 && b >= 0x09 && b < 0x80;
+    }
+    if (le * 2 < units && be * 2 < units)
+        d->binary = 1;
+}
+
 
 static const char *status_rank_order = "\x03\x01\x02\x04\x05\x00"; /* most severe first */
 
@@ -338,8 +419,8 @@ static int sink(px_doc *d, const uint8_t *p, size_t n)
                 return job_abort_nomem(d);
         }
         struct piiscan_options o = j->opts;
-        if (!d->raw_text)
-            o.encoding = PIISCAN_ENC_UTF8; /* extractors emit UTF-8 */
+        if (!d->raw_text || (d->binary && o.encoding == PIISCAN_ENC_AUTO))
+            o.encoding = PIISCAN_ENC_UTF8; /* extractors emit UTF-8; see also mark_binary */
         piiscan_status st = pii_stream_init(s->stream, j->engine, &o);
         if (st != PIISCAN_OK) {
             j->abort = PXA_NOMEM;
@@ -650,6 +731,7 @@ static int run_blob(px_doc *d, int kind, const uint8_t *data, size_t len)
     switch (kind) {
     case PXK_TEXT:
         d->raw_text = 1;
+        mark_binary(d, data, len < PX_HEAD ? len : PX_HEAD);
         return sink(d, data, len);
     case PXK_MEDIA:
         px_set_status(d, PX_UNSUPPORTED, "%s file: no text to scan", d->format);
@@ -815,6 +897,7 @@ static int run_sequential(px_doc *d, px_reader *r, int64_t size_hint)
     uint64_t total = nh;
     if (kind == PXK_TEXT) {
         d->raw_text = 1;
+        mark_binary(d, s->head, nh);
         rc = sink(d, s->head, nh);
         const void *b;
         long n;
@@ -862,7 +945,7 @@ static int run_sequential(px_doc *d, px_reader *r, int64_t size_hint)
         px_buffer_free(d, buf, cap);
     }
 done:
-    if (q.err)
+    if (q.err && !j->abort)
         px_set_status(d, PX_ERROR, "read error: %s", q.errmsg ? q.errmsg : "truncated");
     if (d->size == 0)
         d->size = total;
@@ -1018,6 +1101,7 @@ static piiscan_status scan_fd_job(px_job *j, int fd, const char *name)
     int kind = px_classify(j, s->head, nh, name, &d.format);
     if (kind == PXK_TEXT) {
         d.raw_text = 1;
+        mark_binary(&d, s->head, nh);
         struct fd_reader fr = {fd, NULL, 1u << 18, NULL};
         fr.buf = malloc(fr.cap);
         if (!fr.buf) {

@@ -65,6 +65,7 @@ struct px_doc {
     uint64_t size, text_bytes, findings;
     uint64_t produced, consumed; /* for the ratio limit */
     int raw_text;    /* plain bytes in the user's encoding, not extracted UTF-8 */
+    int binary;      /* raw_text with NULs that is not UTF-16: scanned as bytes */
     int stream_open;
     int emitted;     /* some text was emitted: breaks are meaningful */
     unsigned char last, last2;

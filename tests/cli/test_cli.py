@@ -164,6 +164,48 @@ with tempfile.TemporaryDirectory() as d:
     check(code == 2 and ("%s:4:" % bad) in err and "missing closing parenthesis" in err,
           "bad pattern file error names file:line and PCRE2 message: %r" % err)
 
+# --- documents and archives: member paths, statuses, --extract-text, limits
+import io
+import zipfile
+with tempfile.TemporaryDirectory() as d:
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("a.txt", "주민등록번호 900101-1234568\n")
+    outer = os.path.join(d, "share.dat")  # a zip under another name
+    with zipfile.ZipFile(outer, "w") as z:
+        z.writestr("hr/inner.zip", inner.getvalue())
+        z.writestr("b.csv", "연락처,010-2345-6789\n")
+    code, out, err = run(["--format", "jsonl", outer])
+    recs = parse_jsonl(out)
+    paths = sorted(r["path"] for r in recs if r["kind"] == "finding")
+    check(code == 1 and paths == [outer + "!b.csv", outer + "!hr/inner.zip!a.txt"],
+          "archive member paths: %r" % paths)
+    check("900101-1234568" not in out and "010-2345-6789" not in out, "no raw value from members")
+    code, out, err = run(["--extract-text", outer])
+    check(code == 0 and ("==> %s!hr/inner.zip!a.txt <==" % outer) in out
+          and "900101-1234568" in out, "--extract-text names members and prints their text")
+    code, out, err = run(["--format", "jsonl", "--max-depth", "1", outer])
+    recs = parse_jsonl(out)
+    skipped = [r for r in recs if r["kind"] == "file" and r["status"] == "skipped"]
+    check(code == 1 and skipped and skipped[0]["path"] == outer + "!hr/inner.zip!a.txt"
+          and "deeper" in skipped[0]["reason"], "--max-depth skips deeper members: %r" % recs)
+    code, out, err = run(["--max-depth", "x", outer])
+    check(code == 2, "--max-depth with a bad value exits 2")
+    enc = os.path.join(d, "enc.zip")
+    if subprocess.run(["zip", "-q", "-P", "pw", enc, os.path.basename(outer)], cwd=d).returncode == 0:
+        code, out, err = run(["--format", "jsonl", enc])
+        recs = parse_jsonl(out)
+        check(code == 0 and any(r["kind"] == "file" and r["path"] == enc and
+                                r["status"] == "encrypted" for r in recs),
+              "an encrypted zip is reported encrypted, exit 0: %r" % recs)
+    broken = os.path.join(d, "broken.zip")
+    with open(broken, "wb") as f:
+        f.write(b"PK\x03\x04" + b"\xff" * 40)
+    code, out, err = run(["--format", "jsonl", broken])
+    recs = parse_jsonl(out)
+    check(code == 2 and any(r["kind"] == "file" and r["status"] == "error" for r in recs),
+          "a corrupt zip is an error, exit 2: %r" % recs)
+
 if failures:
     print("%d CLI check(s) failed" % len(failures))
     sys.exit(1)

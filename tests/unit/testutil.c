@@ -162,3 +162,180 @@ char *t_read_file(const char *path, size_t *len)
         *len = (size_t)n;
     return buf;
 }
+
+/* ---- file scans ---------------------------------------------------------------- */
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+static int fs_on_finding(const piiscan_finding *f, void *user)
+{
+    tfilescan *s = user;
+    if (s->nf == s->capf) {
+        s->capf = s->capf ? s->capf * 2 : 16;
+        s->f = realloc(s->f, s->capf * sizeof *s->f);
+        if (!s->f)
+            abort();
+    }
+    tfile_finding *t = &s->f[s->nf++];
+    copy_str(t->path, sizeof t->path, f->path);
+    copy_str(t->type, sizeof t->type, f->type);
+    t->offset = f->offset;
+    t->length = f->length;
+    t->line = f->line;
+    t->masked = f->masked;
+    t->validation = f->validation;
+    t->confidence = f->confidence;
+    return PIISCAN_CONTINUE;
+}
+
+static int fs_on_file(const piiscan_file_report *r, void *user)
+{
+    tfilescan *s = user;
+    if (s->nr == s->capr) {
+        s->capr = s->capr ? s->capr * 2 : 16;
+        s->r = realloc(s->r, s->capr * sizeof *s->r);
+        if (!s->r)
+            abort();
+    }
+    treport *t = &s->r[s->nr++];
+    copy_str(t->path, sizeof t->path, r->path);
+    copy_str(t->format, sizeof t->format, r->format);
+    copy_str(t->reason, sizeof t->reason, r->reason);
+    t->status = r->status;
+    t->depth = r->depth;
+    t->findings = r->findings;
+    t->text_bytes = r->text_bytes;
+    return PIISCAN_CONTINUE;
+}
+
+int t_scan_path(const char *path, const piiscan_options *o, tfilescan *out)
+{
+    const piiscan_engine *e = t_default_engine();
+    piiscan_scratch *scr = NULL;
+    if (piiscan_scratch_alloc(e, &scr) != PIISCAN_OK)
+        return PIISCAN_E_NOMEM;
+    int st = piiscan_scan_file(e, path, o, scr, fs_on_finding, fs_on_file, out);
+    piiscan_scratch_free(scr);
+    return st;
+}
+
+int t_scan_blob_named(const void *data, size_t len, const char *name, const piiscan_options *o,
+                      tfilescan *out)
+{
+    const piiscan_engine *e = t_default_engine();
+    piiscan_scratch *scr = NULL;
+    if (piiscan_scratch_alloc(e, &scr) != PIISCAN_OK)
+        return PIISCAN_E_NOMEM;
+    int st = piiscan_scan_blob(e, data, len, name, o, scr, fs_on_finding, fs_on_file, out);
+    piiscan_scratch_free(scr);
+    return st;
+}
+
+const treport *t_report(const tfilescan *s, const char *path)
+{
+    for (size_t i = 0; i < s->nr; i++)
+        if (strcmp(s->r[i].path, path) == 0)
+            return &s->r[i];
+    return NULL;
+}
+
+size_t t_count_at(const tfilescan *s, const char *path, const char *type)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->nf; i++)
+        if (strcmp(s->f[i].path, path) == 0 && (!type || strcmp(s->f[i].type, type) == 0))
+            n++;
+    return n;
+}
+
+void t_filescan_free(tfilescan *s)
+{
+    free(s->f);
+    free(s->r);
+    memset(s, 0, sizeof *s);
+}
+
+struct text_acc {
+    char *buf;
+    size_t n, cap;
+    int top_status;
+};
+
+static int ta_on_text(const char *path, const char *text, size_t len, void *user)
+{
+    (void)path;
+    struct text_acc *a = user;
+    if (a->n + len + 2 > a->cap) {
+        a->cap = (a->n + len + 2) * 2;
+        a->buf = realloc(a->buf, a->cap);
+        if (!a->buf)
+            abort();
+    }
+    memcpy(a->buf + a->n, text, len);
+    a->n += len;
+    a->buf[a->n] = 0;
+    return PIISCAN_CONTINUE;
+}
+
+static int ta_on_file(const piiscan_file_report *r, void *user)
+{
+    struct text_acc *a = user;
+    if (r->depth == 0)
+        a->top_status = r->status;
+    return PIISCAN_CONTINUE;
+}
+
+char *t_extract_text(const char *path, const piiscan_options *o, int *status, int *top_status)
+{
+    struct text_acc a = {calloc(1, 1), 0, 1, -1};
+    if (!a.buf)
+        abort();
+    int st = piiscan_extract_text_file(path, o, ta_on_text, ta_on_file, &a);
+    if (status)
+        *status = st;
+    if (top_status)
+        *top_status = a.top_status;
+    return a.buf;
+}
+
+static void ws_normalise(const char *in, char *out, int drop)
+{
+    size_t o = 0;
+    int space = 0;
+    for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+        int ws = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v';
+        /* U+00A0 and U+3000 count as whitespace too */
+        if (!ws && p[0] == 0xC2 && p[1] == 0xA0) {
+            ws = 1;
+            p++;
+        } else if (!ws && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+            ws = 1;
+            p += 2;
+        }
+        if (ws) {
+            space = 1;
+            continue;
+        }
+        if (space && !drop && o > 0)
+            out[o++] = ' ';
+        space = 0;
+        out[o++] = (char)*p;
+    }
+    out[o] = 0;
+}
+
+int t_contains_ws(const char *hay, const char *needle, int drop_ws)
+{
+    char *h = malloc(strlen(hay) + 1), *n = malloc(strlen(needle) + 1);
+    if (!h || !n)
+        abort();
+    ws_normalise(hay, h, drop_ws);
+    ws_normalise(needle, n, drop_ws);
+    int r = strstr(h, n) != NULL;
+    free(h);
+    free(n);
+    return r;
+}
