@@ -130,6 +130,8 @@ static int save_member(px_doc *d, PopplerAttachment *att, const char *prefix, un
         r = px_account(d, b.n, 0);
         if (r == PX_CONTINUE)
             r = px_member_blob(d, name, b.p ? (const void *)b.p : "", b.n);
+    } else if (b.failed) {
+        r = px_member_status(d, name, PX_SKIPPED, "PDF embedded file exceeds the memory budget");
     } else {
         r = px_member_status(d, name, PX_ERROR, "PDF embedded file could not be read");
     }
