@@ -69,6 +69,7 @@ typedef struct blob {
     px_doc *d;
     uint8_t *p;
     size_t n, cap;
+    size_t hint; /* first capacity: the declared size, within bounds */
     int failed;
 } blob;
 
@@ -79,7 +80,7 @@ static gboolean blob_save(const gchar *buf, gsize count, gpointer data, GError *
     if (b->failed)
         return FALSE;
     if (count > b->cap - b->n) {
-        size_t c = b->cap ? b->cap : 16384;
+        size_t c = b->cap ? b->cap : b->hint;
         while (c - b->n < count) {
             if (c > SIZE_MAX / 2) {
                 b->failed = 1;
@@ -120,7 +121,12 @@ static int save_member(px_doc *d, PopplerAttachment *att, const char *prefix, un
     name[o] = '\0';
     if (!o)
         snprintf(name, sizeof name, "%s-%u", prefix, k);
-    blob b = {d, NULL, 0, 0, 0};
+    /* The declared size is only a hint (it can lie): the buffer grows when
+     * more comes, and never starts larger than 64 MiB. */
+    gsize declared = poppler_attachment_get_size(att);
+    blob b = {d, NULL, 0, 0, 4096, 0};
+    if (declared > b.hint)
+        b.hint = declared < ((gsize)64 << 20) ? (size_t)declared : (size_t)64 << 20;
     GError *err = NULL;
     gboolean ok = poppler_attachment_save_to_callback(att, blob_save, &b, &err);
     if (err)
