@@ -123,7 +123,11 @@ static int save_member(px_doc *d, PopplerAttachment *att, const char *prefix, un
         snprintf(name, sizeof name, "%s-%u", prefix, k);
     /* The declared size is only a hint (it can lie): the buffer grows when
      * more comes, and never starts larger than 64 MiB. */
+#if POPPLER_CHECK_VERSION(20, 9, 0)
     gsize declared = poppler_attachment_get_size(att);
+#else
+    gsize declared = att->size;
+#endif
     blob b = {d, NULL, 0, 0, 4096, 0};
     if (declared > b.hint)
         b.hint = declared < ((gsize)64 << 20) ? (size_t)declared : (size_t)64 << 20;
