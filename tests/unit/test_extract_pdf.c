@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "piiscan.h"
 #include "testutil.h"
@@ -582,6 +583,39 @@ Test(pdf, truncated_and_damaged_are_errors)
         cr_assert_null(strstr(r->reason, "Customer"), "reason holds content");
         col_free(&c);
     }
+}
+
+Test(pdf, poppler_diagnostics_stay_off_stderr)
+{
+    /* poppler's "Syntax Error..." messages go to g_log() at INFO level in
+     * the "Poppler" domain, which GLib prints only with G_MESSAGES_DEBUG */
+    need_pdf();
+    unsetenv("G_MESSAGES_DEBUG");
+    char tmpl[] = "/tmp/pii-pdf-stderr-XXXXXX";
+    int fd = mkstemp(tmpl);
+    cr_assert_geq(fd, 0);
+    fflush(stderr);
+    int saved = dup(2);
+    cr_assert_geq(saved, 0);
+    dup2(fd, 2);
+    const char *files[] = {"pdf/truncated.pdf", "pdf/damaged.pdf", "pdf/cid.pdf"};
+    int st[3];
+    for (size_t i = 0; i < 3; i++) {
+        col c;
+        memset(&c, 0, sizeof c);
+        c.top = fixture(files[i]);
+        st[i] = piiscan_extract_text_file(c.top, NULL, on_text, on_file, &c);
+        col_free(&c);
+    }
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    off_t size = lseek(fd, 0, SEEK_END);
+    close(fd);
+    unlink(tmpl);
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_eq(st[i], PIISCAN_OK);
+    cr_assert_eq(size, 0, "%lld bytes written to stderr", (long long)size);
 }
 
 Test(pdf, blob_named_x_pdf)
