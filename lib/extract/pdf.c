@@ -15,11 +15,11 @@
  * between pages: each page's text is accounted with px_account(), and an
  * abort stops before the next page.
  *
- * Poppler's own diagnostics ("Syntax Error...") do not reach stderr:
+ * Poppler's own diagnostics ("Syntax Error...") are not printed:
  * poppler-glib installs an error callback in poppler's core that passes
  * them to g_log() at G_LOG_LEVEL_INFO in the "Poppler" domain, which the
- * default GLib handler prints only when G_MESSAGES_DEBUG names that domain.
- * See docs/extract-pdf-mime.md.
+ * default GLib handler prints (to stdout) only when G_MESSAGES_DEBUG names
+ * that domain.  See docs/extract-pdf-mime.md.
  *
  * Built without poppler (-DPIISCAN_PDF=OFF) a PDF is PX_UNSUPPORTED. */
 #include "extract.h"
