@@ -45,6 +45,8 @@
 #define MIME_MAX_PARAM 1024
 /* RFC 2231 continuations (filename*0*, filename*1*, ...) assembled. */
 #define MIME_MAX_SEGMENTS 64
+/* iconv converters kept open per file. */
+#define MIME_ICONV_CACHE 4
 /* Bytes of text held before they are handed to px_text(). */
 #define MIME_OUT_CHUNK 8192
 
@@ -98,9 +100,13 @@ typedef struct mime {
     const char *prefix;   /* "message-K/" inside an mbox of several messages */
     int aborted;
     int depth_capped;
-    /* one cached converter: mail rarely mixes more than two charsets */
-    iconv_t cd;
-    char cd_name[48];
+    /* converters by name, opened once: a mail rarely uses more than three
+     * charsets, and a hostile one alternating between several must not
+     * cost an iconv_open() per encoded word */
+    iconv_t cd[MIME_ICONV_CACHE];
+    char cd_name[MIME_ICONV_CACHE][48];
+    unsigned cd_next; /* slot replaced next */
+    char cd_bad[48];  /* the last name iconv did not know */
 } mime;
 
 /* ---- text output: buffered, optionally through an HTML-to-text filter ---- */
@@ -422,17 +428,24 @@ static int charset_map(const char *cs, char *name, size_t cap)
 
 static iconv_t get_cd(mime *m, const char *name)
 {
-    if (m->cd != (iconv_t)-1 && !strcmp(m->cd_name, name)) {
-        iconv(m->cd, NULL, NULL, NULL, NULL);
-        return m->cd;
+    for (unsigned i = 0; i < MIME_ICONV_CACHE; i++)
+        if (m->cd[i] != (iconv_t)-1 && !strcmp(m->cd_name[i], name)) {
+            iconv(m->cd[i], NULL, NULL, NULL, NULL); /* initial shift state */
+            return m->cd[i];
+        }
+    if (!strcmp(m->cd_bad, name))
+        return (iconv_t)-1;
+    iconv_t cd = iconv_open("UTF-8", name);
+    if (cd == (iconv_t)-1) {
+        snprintf(m->cd_bad, sizeof m->cd_bad, "%s", name);
+        return cd;
     }
-    if (m->cd != (iconv_t)-1)
-        iconv_close(m->cd);
-    m->cd = iconv_open("UTF-8", name);
-    if (m->cd == (iconv_t)-1)
-        return m->cd;
-    snprintf(m->cd_name, sizeof m->cd_name, "%s", name);
-    return m->cd;
+    unsigned k = m->cd_next++ % MIME_ICONV_CACHE;
+    if (m->cd[k] != (iconv_t)-1)
+        iconv_close(m->cd[k]);
+    m->cd[k] = cd;
+    snprintf(m->cd_name[k], sizeof m->cd_name[k], "%s", name);
+    return cd;
 }
 
 static int iconv_run(iconv_t cd, const uint8_t *p, size_t n, sink_fn sink, void *u)
@@ -1306,7 +1319,8 @@ int px_extract_mime(px_doc *d, const uint8_t *data, size_t len)
     mime m;
     memset(&m, 0, sizeof m);
     m.d = d;
-    m.cd = (iconv_t)-1;
+    for (unsigned i = 0; i < MIME_ICONV_CACHE; i++)
+        m.cd[i] = (iconv_t)-1;
     int r = PX_CONTINUE;
     if (len >= 5 && !memcmp(data, "From ", 5)) {
         size_t first_end = next_mbox_from(data, len, 0);
@@ -1332,7 +1346,8 @@ int px_extract_mime(px_doc *d, const uint8_t *data, size_t len)
 done:
     if (m.depth_capped && r == PX_CONTINUE)
         px_set_status(d, PX_SKIPPED, "MIME nesting deeper than %d levels not read", MIME_MAX_DEPTH);
-    if (m.cd != (iconv_t)-1)
-        iconv_close(m.cd);
+    for (unsigned i = 0; i < MIME_ICONV_CACHE; i++)
+        if (m.cd[i] != (iconv_t)-1)
+            iconv_close(m.cd[i]);
     return m.aborted ? PX_ABORT : r;
 }
