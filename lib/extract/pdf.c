@@ -7,9 +7,9 @@
  * value ending one page never runs into the next; then the contents of
  * comment annotations (sticky notes, highlights...), which are not drawn on
  * the page; then the document information (title, author, subject,
- * keywords).  Embedded files (the document's EmbeddedFiles, and the files
- * of file attachment annotations) are handed to the driver as members under
- * their names.
+ * keywords).  The files of file attachment annotations are handed to the
+ * driver as members under their names; the document's EmbeddedFiles are
+ * reported as not read (see embedded_files()).
  *
  * A PDF that needs a user password is PX_ENCRYPTED.  Limits are checked
  * between pages: each page's text is accounted with px_account(), and an
@@ -214,21 +214,20 @@ static int doc_info(px_doc *d, PopplerDocument *doc)
     return r;
 }
 
-/* The document's embedded files (the EmbeddedFiles name tree). */
-static int attachments(px_doc *d, PopplerDocument *doc)
+/* The document's embedded files (the EmbeddedFiles name tree) are not
+ * read, only reported: poppler_document_get_attachments() (poppler-glib up
+ * to at least 22.12) dereferences FileSpec::getEmbeddedFile() without
+ * checking it, and that is NULL when a name-tree value is a reference to a
+ * string file specification, which is valid PDF: the process dies (SEGV).
+ * The files of file attachment annotations go through
+ * poppler_annot_file_attachment_get_attachment(), which checks. */
+static int embedded_files(px_doc *d, PopplerDocument *doc)
 {
-    if (!poppler_document_has_attachments(doc))
+    guint n = poppler_document_get_n_attachments(doc);
+    if (n == 0)
         return PX_CONTINUE;
-    GList *list = poppler_document_get_attachments(doc);
-    int r = PX_CONTINUE;
-    unsigned k = 0;
-    for (GList *l = list; l && r == PX_CONTINUE; l = l->next) {
-        k++;
-        if (l->data)
-            r = save_member(d, l->data, "attachment", k);
-    }
-    g_list_free_full(list, g_object_unref);
-    return r;
+    return px_member_status(d, "embedded-files", PX_UNSUPPORTED,
+                            "PDF embedded files are not read (poppler-glib can crash listing them)");
 }
 
 int px_extract_pdf(px_doc *d, const uint8_t *data, size_t len)
@@ -278,7 +277,7 @@ int px_extract_pdf(px_doc *d, const uint8_t *data, size_t len)
     if (r == PX_CONTINUE)
         r = doc_info(d, doc);
     if (r == PX_CONTINUE)
-        r = attachments(d, doc);
+        r = embedded_files(d, doc);
     g_object_unref(doc);
     g_bytes_unref(bytes);
     return r;
