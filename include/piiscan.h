@@ -232,7 +232,11 @@ typedef enum piiscan_option {
     /** Bytes of memory for files held whole because their format needs
      *  random access (documents, PDFs, 7z inside archives), all nesting
      *  levels together (default 256 MiB). */
-    PIISCAN_OPT_MAX_BUFFER = 10
+    PIISCAN_OPT_MAX_BUFFER = 10,
+    /** 1 (default): a value on a line that contains "piiscan:allow" within
+     *  256 bytes of it is not reported (a test fixture, a documented
+     *  example).  0: the marker is ignored. */
+    PIISCAN_OPT_ALLOW_MARKER = 11
 } piiscan_option;
 
 /** Values of PIISCAN_OPT_ENCODING. */
@@ -487,6 +491,69 @@ PIISCAN_API piiscan_status piiscan_extract_text_blob(const void *data, size_t le
                                                      const piiscan_options *opts,
                                                      piiscan_on_text on_text,
                                                      piiscan_on_file on_file, void *user);
+
+/* ---- Walking a file tree ---------------------------------------------------
+ * What the CLI and the bindings use to turn paths into files to scan: a
+ * sorted, deterministic walk that reports every entry it does not hand over
+ * (symbolic links, FIFOs, devices, unreadable directories, files over the
+ * size limit, ignored paths are not reported) so nothing is skipped
+ * silently.  A walker is configured once and may be used by one thread at a
+ * time; piiscan_walk() itself keeps no state between calls. */
+
+typedef struct piiscan_walker piiscan_walker;
+
+typedef enum piiscan_walk_option {
+    /** 1: follow symbolic links (loops are detected and reported); default 0:
+     *  a link is reported PIISCAN_FILE_SKIPPED "symbolic link (not followed)". */
+    PIISCAN_WALK_FOLLOW_SYMLINKS = 1,
+    /** 1: do not descend into directories on other file systems (default 0). */
+    PIISCAN_WALK_ONE_FILE_SYSTEM = 2,
+    /** Files larger than this many bytes are reported skipped (default 0: no limit). */
+    PIISCAN_WALK_MAX_FILE_SIZE = 3,
+    /** 1 (default): honour .piiscanignore files (gitignore syntax) in every directory. */
+    PIISCAN_WALK_IGNORE_FILES = 4
+} piiscan_walk_option;
+
+PIISCAN_API piiscan_status piiscan_walker_new(piiscan_walker **out);
+/** @return PIISCAN_OK or PIISCAN_E_INVALID. */
+PIISCAN_API piiscan_status piiscan_walker_set(piiscan_walker *w, piiscan_walk_option key,
+                                              int64_t value);
+/** Adds a glob (gitignore syntax: `*.xlsx`, `hr/` + double star, `/top-only`, `dir/`): when
+ *  any include is given, only files matching one are handed over. */
+PIISCAN_API piiscan_status piiscan_walker_include(piiscan_walker *w, const char *glob);
+/** Adds a glob of paths to leave out (files, or whole directories). */
+PIISCAN_API piiscan_status piiscan_walker_exclude(piiscan_walker *w, const char *glob);
+PIISCAN_API void piiscan_walker_free(piiscan_walker *w);
+
+/** 1 if the walker would leave out `relpath` (a file path relative to
+ *  `root`, '/'-separated): an exclude, a .piiscanignore rule in `root` or a
+ *  directory on the way (when ignore files are on), a left-out parent
+ *  directory, or no matching include.  0 otherwise (also on bad arguments).
+ *  For paths that do not come from a walk, such as git's staged files. */
+PIISCAN_API int piiscan_walker_leaves_out(const piiscan_walker *w, const char *root,
+                                          const char *relpath);
+
+/** One entry of a walk.  Valid during the callback only. */
+typedef struct piiscan_walk_entry {
+    const char *path;            /**< root joined with the relative path */
+    piiscan_file_status status;  /**< OK: a regular file to scan; SKIPPED or ERROR: not handed over */
+    const char *reason;          /**< NULL when OK */
+    uint64_t size;               /**< bytes (regular files) */
+    int64_t mtime, atime, ctime; /**< seconds since the epoch */
+} piiscan_walk_entry;
+
+/** Return PIISCAN_CONTINUE or PIISCAN_STOP. */
+typedef int (*piiscan_on_walk_entry)(const piiscan_walk_entry *entry, void *user);
+
+/**
+ * Walks `root` (a file or a directory) in sorted order, calling `on_entry`
+ * for every regular file to scan and for every entry that is not scanned
+ * and why.  `root` itself is followed even when it is a symbolic link.
+ * @return PIISCAN_OK, PIISCAN_STOPPED, PIISCAN_E_INVALID, PIISCAN_E_NOMEM,
+ *         PIISCAN_E_IO (root cannot be read; also reported as an entry).
+ */
+PIISCAN_API piiscan_status piiscan_walk(const piiscan_walker *w, const char *root,
+                                        piiscan_on_walk_entry on_entry, void *user);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,600 @@
+/* walk.c -- piiscan_walk: turns a path into the files to scan, in sorted
+ * order, and reports everything it does not hand over (links not followed,
+ * link loops, FIFOs, devices, other file systems, files over the size limit,
+ * unreadable directories).  Paths left out on purpose -- .piiscanignore
+ * rules, excludes, files no include matches -- are not reported: the user
+ * asked for them to be left out.
+ *
+ * Globs use gitignore's syntax: a pattern without a slash matches a name at
+ * any depth; with a slash it is anchored at the directory of its ignore file
+ * (the walk root for includes and excludes); a trailing slash matches
+ * directories only; "**" matches across slashes; "!" re-includes. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "piiscan.h"
+
+#define WALKER_MAGIC 0x574c4b52u /* "WLKR" */
+/* Directories deeper than this are reported, not entered: a tree that deep
+ * is a loop the (dev, inode) check cannot see, or hostile. */
+#define WALK_MAX_DEPTH 256
+#define GLOB_MAX 1024
+
+typedef struct rule {
+    char *pat;       /* without "!", leading "/" and trailing "/" */
+    size_t base_len; /* rules of an ignore file apply below its directory */
+    char *base;
+    unsigned neg : 1, dir_only : 1, anchored : 1;
+} rule;
+
+typedef struct rules {
+    rule *v;
+    size_t n, cap;
+} rules;
+
+struct piiscan_walker {
+    uint32_t magic;
+    int follow, one_fs, ignore_files;
+    uint64_t max_size;
+    rules include, exclude;
+};
+
+/* ---- glob matching --------------------------------------------------------- */
+
+/* A bracket expression at p[*pi] ("[a-z]", "[!0-9]") against c; advances *pi
+ * past it.  An unterminated "[" is a literal. */
+static int match_class(const char *p, size_t *pi, char c)
+{
+    size_t i = *pi + 1;
+    int neg = p[i] == '!' || p[i] == '^';
+    if (neg)
+        i++;
+    int ok = 0;
+    size_t start = i;
+    while (p[i] && (p[i] != ']' || i == start)) {
+        if (p[i + 1] == '-' && p[i + 2] && p[i + 2] != ']') {
+            if ((unsigned char)c >= (unsigned char)p[i] && (unsigned char)c <= (unsigned char)p[i + 2])
+                ok = 1;
+            i += 3;
+        } else {
+            if (p[i] == c)
+                ok = 1;
+            i++;
+        }
+    }
+    if (!p[i]) { /* no closing bracket: "[" is itself */
+        *pi += 1;
+        return c == '[';
+    }
+    *pi = i + 1;
+    return ok != neg;
+}
+
+/* memo: (pl+1)*(sl+1) cells, 0 unknown, 1 no, 2 yes: every (pattern, text)
+ * position pair is decided once, so no pattern can make matching slow. */
+static int gm(const char *p, size_t pi, size_t pl, const char *s, size_t si, size_t sl,
+              unsigned char *memo)
+{
+    unsigned char *m = &memo[pi * (sl + 1) + si];
+    if (*m)
+        return *m == 2;
+    int r;
+    if (pi == pl) {
+        r = si == sl;
+    } else if (p[pi] == '*' && pi + 1 < pl && p[pi + 1] == '*') {
+        size_t q = pi + 2;
+        if (q < pl && p[q] == '/') {
+            /* a double star and a slash: zero or more whole directories */
+            r = gm(p, q + 1, pl, s, si, sl, memo);
+            for (size_t k = si; !r && k < sl; k++)
+                if (s[k] == '/')
+                    r = gm(p, q + 1, pl, s, k + 1, sl, memo);
+        } else {
+            r = 0;
+            for (size_t k = si; !r && k <= sl; k++)
+                r = gm(p, q, pl, s, k, sl, memo);
+        }
+    } else if (p[pi] == '*') {
+        r = gm(p, pi + 1, pl, s, si, sl, memo);
+        for (size_t k = si; !r && k < sl && s[k] != '/'; k++)
+            r = gm(p, pi + 1, pl, s, k + 1, sl, memo);
+    } else if (si == sl) {
+        r = 0;
+    } else if (p[pi] == '?') {
+        r = s[si] != '/' && gm(p, pi + 1, pl, s, si + 1, sl, memo);
+    } else if (p[pi] == '[') {
+        size_t ni = pi;
+        r = s[si] != '/' && match_class(p, &ni, s[si]) && ni <= pl &&
+            gm(p, ni, pl, s, si + 1, sl, memo);
+    } else if (p[pi] == '\\' && pi + 1 < pl) {
+        r = p[pi + 1] == s[si] && gm(p, pi + 2, pl, s, si + 1, sl, memo);
+    } else {
+        r = p[pi] == s[si] && gm(p, pi + 1, pl, s, si + 1, sl, memo);
+    }
+    *m = r ? 2 : 1;
+    return r;
+}
+
+static int glob_match(const char *pat, const char *s)
+{
+    size_t pl = strlen(pat), sl = strlen(s);
+    if (pl > GLOB_MAX || sl > 4 * GLOB_MAX)
+        return 0;
+    unsigned char small[4096], *memo = small;
+    size_t cells = (pl + 1) * (sl + 1);
+    if (cells > sizeof small && !(memo = malloc(cells)))
+        return 0;
+    memset(memo, 0, cells);
+    int r = gm(pat, 0, pl, s, 0, sl, memo);
+    if (memo != small)
+        free(memo);
+    return r;
+}
+
+/* Does rule r match `rel` (relative to the walk root)? */
+static int rule_matches(const rule *r, const char *rel, int is_dir)
+{
+    if (r->dir_only && !is_dir)
+        return 0;
+    if (r->base_len) {
+        if (strncmp(rel, r->base, r->base_len) != 0 || rel[r->base_len] != '/')
+            return 0;
+        rel += r->base_len + 1;
+    }
+    if (r->anchored)
+        return glob_match(r->pat, rel);
+    const char *slash = strrchr(rel, '/');
+    return glob_match(r->pat, slash ? slash + 1 : rel);
+}
+
+static int rules_add(rules *rs, const char *line, const char *base)
+{
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+        n--;
+    if (n == 0 || line[0] == '#')
+        return 0;
+    rule r = {0};
+    if (line[0] == '!') {
+        r.neg = 1;
+        line++, n--;
+    }
+    if (n && line[n - 1] == '/') {
+        r.dir_only = 1;
+        n--;
+    }
+    if (n && line[0] == '/') {
+        r.anchored = 1;
+        line++, n--;
+    }
+    if (n == 0 || n > GLOB_MAX)
+        return 0;
+    if (memchr(line, '/', n))
+        r.anchored = 1;
+    r.pat = strndup(line, n);
+    r.base = strdup(base ? base : "");
+    if (!r.pat || !r.base) {
+        free(r.pat);
+        free(r.base);
+        return -1;
+    }
+    r.base_len = strlen(r.base);
+    if (rs->n == rs->cap) {
+        size_t nc = rs->cap ? rs->cap * 2 : 8;
+        rule *nv = realloc(rs->v, nc * sizeof *nv);
+        if (!nv) {
+            free(r.pat);
+            free(r.base);
+            return -1;
+        }
+        rs->v = nv;
+        rs->cap = nc;
+    }
+    rs->v[rs->n++] = r;
+    return 0;
+}
+
+static void rules_truncate(rules *rs, size_t n)
+{
+    while (rs->n > n) {
+        rs->n--;
+        free(rs->v[rs->n].pat);
+        free(rs->v[rs->n].base);
+    }
+}
+
+/* gitignore: the last rule that matches decides. */
+static int rules_decide(const rules *rs, const char *rel, int is_dir, int *decided)
+{
+    for (size_t i = rs->n; i-- > 0;)
+        if (rule_matches(&rs->v[i], rel, is_dir)) {
+            *decided = 1;
+            return !rs->v[i].neg;
+        }
+    *decided = 0;
+    return 0;
+}
+
+/* ---- walker object ---------------------------------------------------------- */
+
+PIISCAN_API piiscan_status piiscan_walker_new(piiscan_walker **out)
+{
+    if (!out)
+        return PIISCAN_E_INVALID;
+    piiscan_walker *w = calloc(1, sizeof *w);
+    if (!w)
+        return PIISCAN_E_NOMEM;
+    w->magic = WALKER_MAGIC;
+    w->ignore_files = 1;
+    *out = w;
+    return PIISCAN_OK;
+}
+
+PIISCAN_API piiscan_status piiscan_walker_set(piiscan_walker *w, piiscan_walk_option key,
+                                              int64_t v)
+{
+    if (!w || w->magic != WALKER_MAGIC)
+        return PIISCAN_E_INVALID;
+    switch (key) {
+    case PIISCAN_WALK_FOLLOW_SYMLINKS:
+    case PIISCAN_WALK_ONE_FILE_SYSTEM:
+    case PIISCAN_WALK_IGNORE_FILES:
+        if (v != 0 && v != 1)
+            return PIISCAN_E_INVALID;
+        *(key == PIISCAN_WALK_FOLLOW_SYMLINKS   ? &w->follow
+          : key == PIISCAN_WALK_ONE_FILE_SYSTEM ? &w->one_fs
+                                                : &w->ignore_files) = (int)v;
+        return PIISCAN_OK;
+    case PIISCAN_WALK_MAX_FILE_SIZE:
+        if (v < 0)
+            return PIISCAN_E_INVALID;
+        w->max_size = (uint64_t)v;
+        return PIISCAN_OK;
+    }
+    return PIISCAN_E_INVALID;
+}
+
+static piiscan_status add_glob(piiscan_walker *w, rules *rs, const char *glob)
+{
+    if (!w || w->magic != WALKER_MAGIC || !glob || !*glob || strlen(glob) > GLOB_MAX)
+        return PIISCAN_E_INVALID;
+    return rules_add(rs, glob, "") == 0 ? PIISCAN_OK : PIISCAN_E_NOMEM;
+}
+
+PIISCAN_API piiscan_status piiscan_walker_include(piiscan_walker *w, const char *glob)
+{
+    return add_glob(w, w ? &w->include : NULL, glob);
+}
+
+PIISCAN_API piiscan_status piiscan_walker_exclude(piiscan_walker *w, const char *glob)
+{
+    return add_glob(w, w ? &w->exclude : NULL, glob);
+}
+
+PIISCAN_API void piiscan_walker_free(piiscan_walker *w)
+{
+    if (!w || w->magic != WALKER_MAGIC)
+        return;
+    rules_truncate(&w->include, 0);
+    rules_truncate(&w->exclude, 0);
+    free(w->include.v);
+    free(w->exclude.v);
+    w->magic = 0;
+    free(w);
+}
+
+/* ---- the walk ------------------------------------------------------------------- */
+
+typedef struct dirid {
+    dev_t dev;
+    ino_t ino;
+} dirid;
+
+typedef struct walk {
+    const piiscan_walker *w;
+    piiscan_on_walk_entry cb;
+    void *user;
+    dev_t root_dev;
+    rules ignore;    /* rules of the .piiscanignore files above the current directory */
+    dirid *seen;     /* directories entered (following links: each once) */
+    size_t nseen, capseen;
+    int stopped, nomem;
+    char path[8192];
+    size_t root_len; /* path[0..root_len) is the root as given */
+} walk;
+
+static void emit(walk *k, const char *path, int status, const char *reason, const struct stat *st)
+{
+    if (k->stopped)
+        return;
+    piiscan_walk_entry e = {0};
+    e.path = path;
+    e.status = (piiscan_file_status)status;
+    e.reason = reason;
+    if (st) {
+        e.size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0;
+        e.mtime = (int64_t)st->st_mtime;
+        e.atime = (int64_t)st->st_atime;
+        e.ctime = (int64_t)st->st_ctime;
+    }
+    if (k->cb(&e, k->user) != PIISCAN_CONTINUE)
+        k->stopped = 1;
+}
+
+static const char *rel_of(const walk *k)
+{
+    const char *r = k->path + k->root_len;
+    while (*r == '/')
+        r++;
+    return r;
+}
+
+/* Left out on purpose (ignore files, excludes, includes)? */
+static int left_out(walk *k, const char *rel, int is_dir)
+{
+    int decided;
+    if (rules_decide(&k->w->exclude, rel, is_dir, &decided) && decided)
+        return 1;
+    if (k->w->ignore_files && rules_decide(&k->ignore, rel, is_dir, &decided) && decided)
+        return 1;
+    if (!is_dir && k->w->include.n) {
+        int inc = rules_decide(&k->w->include, rel, 0, &decided);
+        return !(decided && inc);
+    }
+    return 0;
+}
+
+/* Directories entered, as an open-addressing hash set of (dev, inode).
+ * Only kept when following links: without them a directory cannot be
+ * reached twice. */
+static size_t dirid_hash(dev_t dev, ino_t ino, size_t cap)
+{
+    uint64_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)ino * 0xC2B2AE3D27D4EB4Full);
+    return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+/* 1 if seen before; otherwise remembers it.  -1 on ENOMEM. */
+static int seen_before(walk *k, const struct stat *st)
+{
+    if (!k->w->follow)
+        return 0;
+    if ((k->nseen + 1) * 2 > k->capseen) {
+        size_t nc = k->capseen ? k->capseen * 2 : 256;
+        dirid *ns = calloc(nc, sizeof *ns);
+        if (!ns)
+            return -1;
+        for (size_t i = 0; i < k->capseen; i++)
+            if (k->seen[i].ino || k->seen[i].dev) {
+                size_t j = dirid_hash(k->seen[i].dev, k->seen[i].ino, nc);
+                while (ns[j].ino || ns[j].dev)
+                    j = (j + 1) & (nc - 1);
+                ns[j] = k->seen[i];
+            }
+        free(k->seen);
+        k->seen = ns;
+        k->capseen = nc;
+    }
+    size_t j = dirid_hash(st->st_dev, st->st_ino, k->capseen);
+    while (k->seen[j].ino || k->seen[j].dev) {
+        if (k->seen[j].dev == st->st_dev && k->seen[j].ino == st->st_ino)
+            return 1;
+        j = (j + 1) & (k->capseen - 1);
+    }
+    k->seen[j] = (dirid){st->st_dev, st->st_ino};
+    k->nseen++;
+    return 0;
+}
+
+static void load_ignore_file(walk *k, const char *rel_dir)
+{
+    size_t n = strlen(k->path);
+    if (n + 16 >= sizeof k->path)
+        return;
+    memcpy(k->path + n, "/.piiscanignore", 16);
+    FILE *f = fopen(k->path, "re");
+    k->path[n] = 0;
+    if (!f)
+        return;
+    char line[GLOB_MAX + 64];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        if (rules_add(&k->ignore, line, rel_dir) != 0) {
+            k->nomem = 1;
+            break;
+        }
+    }
+    fclose(f);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void walk_path(walk *k, unsigned depth, int is_root);
+
+static void walk_dir(walk *k, const struct stat *st, unsigned depth)
+{
+    if (depth >= WALK_MAX_DEPTH) {
+        emit(k, k->path, PIISCAN_FILE_SKIPPED, "directory nested deeper than 256 levels", st);
+        return;
+    }
+    int seen = seen_before(k, st);
+    if (seen < 0) {
+        k->nomem = 1;
+        return;
+    }
+    if (seen) {
+        emit(k, k->path, PIISCAN_FILE_SKIPPED,
+             "directory already walked (symbolic link loop or second link)", st);
+        return;
+    }
+    struct dirent **list = NULL;
+    int n = scandir(k->path, &list, NULL, by_name);
+    if (n < 0) {
+        emit(k, k->path, PIISCAN_FILE_ERROR, strerror(errno), st);
+        return;
+    }
+    size_t keep_rules = k->ignore.n;
+    if (k->w->ignore_files)
+        load_ignore_file(k, rel_of(k));
+    size_t len = strlen(k->path);
+    for (int i = 0; i < n; i++) {
+        const char *name = list[i]->d_name;
+        if (!k->stopped && !k->nomem && strcmp(name, ".") && strcmp(name, "..")) {
+            size_t nl = strlen(name);
+            if (len + nl + 2 >= sizeof k->path) {
+                emit(k, k->path, PIISCAN_FILE_SKIPPED, "path too long", NULL);
+            } else {
+                k->path[len] = '/';
+                memcpy(k->path + len + 1, name, nl + 1);
+                walk_path(k, depth + 1, 0);
+                k->path[len] = 0;
+            }
+        }
+        free(list[i]);
+    }
+    free(list);
+    rules_truncate(&k->ignore, keep_rules);
+}
+
+static void walk_path(walk *k, unsigned depth, int is_root)
+{
+    struct stat st;
+    /* The root is followed even when it is a link: the user named it. */
+    if ((is_root ? stat(k->path, &st) : lstat(k->path, &st)) != 0) {
+        emit(k, k->path, PIISCAN_FILE_ERROR, strerror(errno), NULL);
+        return;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        if (!k->w->follow) {
+            if (!left_out(k, rel_of(k), 0))
+                emit(k, k->path, PIISCAN_FILE_SKIPPED, "symbolic link (not followed)", &st);
+            return;
+        }
+        if (stat(k->path, &st) != 0) {
+            emit(k, k->path, PIISCAN_FILE_ERROR,
+                 errno == ELOOP ? "symbolic link loop" : "dangling symbolic link", NULL);
+            return;
+        }
+    }
+    int is_dir = S_ISDIR(st.st_mode);
+    if (!is_root && left_out(k, rel_of(k), is_dir))
+        return;
+    if (is_dir) {
+        if (k->w->one_fs && !is_root && st.st_dev != k->root_dev) {
+            emit(k, k->path, PIISCAN_FILE_SKIPPED, "on another file system (--one-file-system)",
+                 &st);
+            return;
+        }
+        walk_dir(k, &st, depth);
+        return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        emit(k, k->path, PIISCAN_FILE_SKIPPED,
+             S_ISFIFO(st.st_mode)   ? "FIFO (not read)"
+             : S_ISSOCK(st.st_mode) ? "socket (not read)"
+                                    : "device (not read)",
+             &st);
+        return;
+    }
+    if (k->w->max_size && (uint64_t)st.st_size > k->w->max_size) {
+        char why[96];
+        snprintf(why, sizeof why, "larger than %llu bytes (limit)",
+                 (unsigned long long)k->w->max_size);
+        emit(k, k->path, PIISCAN_FILE_SKIPPED, why, &st);
+        return;
+    }
+    emit(k, k->path, PIISCAN_FILE_OK, NULL, &st);
+}
+
+PIISCAN_API piiscan_status piiscan_walk(const piiscan_walker *w, const char *root,
+                                        piiscan_on_walk_entry on_entry, void *user)
+{
+    if (!w || w->magic != WALKER_MAGIC || !root || !*root || !on_entry)
+        return PIISCAN_E_INVALID;
+    walk k;
+    memset(&k, 0, sizeof k);
+    k.w = w;
+    k.cb = on_entry;
+    k.user = user;
+    size_t rl = strlen(root);
+    if (rl >= sizeof k.path - 2)
+        return PIISCAN_E_INVALID;
+    memcpy(k.path, root, rl + 1);
+    /* "dir/" and "dir" walk the same way: no doubled slash in reported paths */
+    while (rl > 1 && k.path[rl - 1] == '/')
+        k.path[--rl] = 0;
+    k.root_len = rl;
+    struct stat st;
+    piiscan_status result = PIISCAN_OK;
+    if (stat(k.path, &st) != 0) {
+        emit(&k, k.path, PIISCAN_FILE_ERROR, strerror(errno), NULL);
+        result = PIISCAN_E_IO;
+    } else {
+        k.root_dev = st.st_dev;
+        walk_path(&k, 0, 1);
+    }
+    rules_truncate(&k.ignore, 0);
+    free(k.ignore.v);
+    free(k.seen);
+    if (k.nomem)
+        return PIISCAN_E_NOMEM;
+    if (k.stopped)
+        return PIISCAN_STOPPED;
+    return result;
+}
+
+PIISCAN_API int piiscan_walker_leaves_out(const piiscan_walker *w, const char *root,
+                                          const char *relpath)
+{
+    if (!w || w->magic != WALKER_MAGIC || !root || !relpath || !*relpath)
+        return 0;
+    walk k;
+    memset(&k, 0, sizeof k);
+    k.w = w;
+    size_t rl = strlen(root), pl = strlen(relpath);
+    if (rl + pl + 2 >= sizeof k.path)
+        return 0;
+    memcpy(k.path, root, rl + 1);
+    while (rl > 1 && k.path[rl - 1] == '/')
+        k.path[--rl] = 0;
+    k.root_len = rl;
+    int out = 0;
+    /* Each directory on the way: its own rules may leave it out, then its
+     * ignore file applies below it -- as a walk would see it. */
+    const char *p = relpath;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t dl = (size_t)(p - relpath);
+        k.path[rl] = 0;
+        if (dl) {
+            k.path[rl] = '/';
+            memcpy(k.path + rl + 1, relpath, dl - 1);
+            k.path[rl + dl] = 0;
+            if (left_out(&k, rel_of(&k), 1)) {
+                out = 1;
+                break;
+            }
+        }
+        if (w->ignore_files)
+            load_ignore_file(&k, rel_of(&k));
+        if (!slash)
+            break;
+        p = slash + 1;
+    }
+    if (!out) {
+        k.path[rl] = '/';
+        memcpy(k.path + rl + 1, relpath, pl + 1);
+        out = left_out(&k, rel_of(&k), 0);
+    }
+    rules_truncate(&k.ignore, 0);
+    free(k.ignore.v);
+    return out;
+}
