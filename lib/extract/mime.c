@@ -260,7 +260,7 @@ static int html_put(tout *o, const char *p, size_t n)
             break;
         case H_TAG:
             if (o->tag_n == 0 && !o->tag_name_done && !isalpha((unsigned char)c) && c != '/' &&
-                c != '!') {
+                c != '!' && c != '?') {
                 /* "a < b": not a tag */
                 o->st = H_TEXT;
                 if (!o->skip && out_raw(o, "<", 1) == PX_ABORT)
@@ -279,7 +279,8 @@ static int html_put(tout *o, const char *p, size_t n)
                 if (o->tag_n == 2 && o->tag[0] == '!' && o->tag[1] == '-' && c == '-') {
                     o->st = H_COMMENT;
                     o->dashes = 0;
-                } else if (isalnum((unsigned char)c) || ((c == '/' || c == '!' || c == '-') && o->tag_n < 2)) {
+                } else if (isalnum((unsigned char)c) ||
+                           ((c == '/' || c == '!' || c == '-' || c == '?') && o->tag_n < 2)) {
                     if (o->tag_n < sizeof o->tag - 1)
                         o->tag[o->tag_n++] = (char)tolower((unsigned char)c);
                 } else {

@@ -666,7 +666,8 @@ Test(mime, unterminated_encoded_words_stay_linear, .timeout = 20)
 Test(mime, html_entities_and_tags)
 {
     const char *m = "Content-Type: text/html; charset=utf-8\n\n"
-                    "<p>A&#66;C &#x44;&lt;&gt;</p><br>next&unknown;x a < b<script>x</script>";
+                    "<?xml version=\"1.0\"?><p>A&#66;C &#x44;&lt;&gt;</p><br>next&unknown;x a < b"
+                    "<script>x</script>";
     col c;
     memset(&c, 0, sizeof c);
     c.top = "h.eml";
@@ -676,6 +677,7 @@ Test(mime, html_entities_and_tags)
     cr_assert(strstr(c.text, "ABC D<>"), "numeric and named entities");
     cr_assert(strstr(c.text, "\nnext&unknown;x a < b"), "block break, unknown entity, bare <");
     cr_assert_null(strstr(c.text, "script"));
+    cr_assert_null(strstr(c.text, "xml"), "processing instruction left in");
     col_free(&c);
 }
 
