@@ -2,7 +2,9 @@
 # The test command (README.md): builds and runs every test.
 #   1. normal build with -Werror: Criterion unit tests + CLI end-to-end tests (ctest)
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. install to a temporary prefix; build the C example through pkg-config and
+#   3. libFuzzer: every fuzz target for PIISCAN_FUZZ_SECONDS (default 30; 0 skips)
+#      with ASan+UBSan (fuzz/ci.sh; needs clang and libclang-rt-14-dev)
+#   4. install to a temporary prefix; build the C example through pkg-config and
 #      through find_package(piiscan); run it and check that it finds an RRN.
 # Needs: cmake, a C compiler, pkg-config, libpcre2-dev, libcriterion-dev, python3
 # (tools/setup-debian.sh installs them on Debian 12).
@@ -28,6 +30,18 @@ cmake --build build-asan -j "$jobs"
 step "tests (sanitizer build)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+fuzz_secs=${PIISCAN_FUZZ_SECONDS:-30}
+if [ "$fuzz_secs" != 0 ]; then
+  step "fuzz targets, ${fuzz_secs} s each (fuzz/ci.sh)"
+  if command -v clang >/dev/null; then
+    bash fuzz/ci.sh "$fuzz_secs"
+  elif [ -n "${CI:-}" ]; then
+    echo "FAIL: clang is not installed (tools/setup-debian.sh installs it)"; exit 1
+  else
+    echo "SKIP: clang is not installed"
+  fi
+fi
 
 step "installed library: pkg-config and find_package"
 prefix=$(mktemp -d /tmp/piiscan-install.XXXXXX)
