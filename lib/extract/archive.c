@@ -124,7 +124,9 @@ static int is_compressor(const char *fmt)
 }
 
 /* zip_only: px_zip wants the zip reader alone (seekable, central
- * directory); raw: a lone compressed file is one member. */
+ * directory); raw: a lone compressed file is one member (AR_RAW_ONLY: and
+ * never an archive, see ar_run). */
+#define AR_RAW_ONLY 2
 static struct archive *ar_open(struct src *s, int zip_only, int raw)
 {
     struct archive *a = archive_read_new();
@@ -134,7 +136,8 @@ static struct archive *ar_open(struct src *s, int zip_only, int raw)
         archive_read_support_format_zip(a);
     } else {
         archive_read_support_filter_all(a);
-        archive_read_support_format_all(a);
+        if (raw != AR_RAW_ONLY)
+            archive_read_support_format_all(a);
         if (raw)
             archive_read_support_format_raw(a);
     }
@@ -218,14 +221,21 @@ static int ar_run(px_doc *d, struct src *s, int raw)
         px_set_status(d, PX_ERROR, "out of memory opening the archive");
         return PX_CONTINUE;
     }
-    int rc = PX_CONTINUE, retries = 0;
+    int rc = PX_CONTINUE, retries = 0, empty_tar = 0;
     uint64_t entries = 0, encrypted = 0, accounted = 0;
     char rawname[256];
     for (;;) {
         struct archive_entry *e;
         int r = archive_read_next_header(a, &e);
-        if (r == ARCHIVE_EOF)
+        if (r == ARCHIVE_EOF) {
+            /* libarchive's tar reader bids on a block of zeros (an end-of-archive
+             * mark), so a lone compressed file whose content begins with 512 NUL
+             * bytes (a disk image, a database, a log with a hole) reads as an
+             * empty tar and nothing of it would be scanned. */
+            empty_tar = raw == 1 && entries == 0 && archive_filter_count(a) > 1 &&
+                        (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR;
             break;
+        }
         if (r == ARCHIVE_RETRY && ++retries < AR_MAX_RETRIES)
             continue;
         if (r < ARCHIVE_WARN) {
@@ -275,6 +285,16 @@ static int ar_run(px_doc *d, struct src *s, int raw)
         }
     }
     archive_read_free(a);
+    if (empty_tar) {
+        if (s->r) /* a streamed member cannot be read again */
+            px_set_status(d, PX_ERROR, "compressed data that begins with zero blocks (an empty "
+                                       "tar?) could not be read again as one file");
+        else {
+            s->pos = 0;
+            s->fed = 0;
+            return ar_run(d, s, AR_RAW_ONLY);
+        }
+    }
     /* An archive with encrypted entries is an encrypted file for the audit,
      * even though its other entries were read. */
     if (encrypted)

@@ -11,6 +11,7 @@ make the truncated cases.  The two big cases (a sparse 4 GiB file and a
 200 MiB line) are made by the runner, which removes them again.
 
 Values: 900101-1234568 is a checksum-valid RRN, 010-2345-6789 a mobile."""
+import gzip
 import io
 import os
 import random
@@ -120,6 +121,23 @@ def evil_names_tar(marker):
             ti = tarfile.TarInfo(n)
             ti.type = kind
             t.addfile(ti)
+    return b.getvalue()
+
+
+def zero_headed_gz():
+    """gzip of 100 KB of NUL bytes, then an RRN: libarchive reads a lone
+    compressed file whose content begins with a zero block as an empty tar
+    (fixed in lib/extract/archive.c: it is read again as one file)."""
+    return gzip.compress(bytes(100000) + ("x %s\n" % RRN).encode(), mtime=0)
+
+
+def zero_headed_gz_in_tar():
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w") as t:
+        data = zero_headed_gz()
+        ti = tarfile.TarInfo("disk.img.gz")
+        ti.size = len(data)
+        t.addfile(ti, io.BytesIO(data))
     return b.getvalue()
 
 
@@ -329,6 +347,8 @@ def main(out, fixture_dir, marker):
     write(P("deep-zip-30.zip"), deep_zip(30))
     write(P("deep-mixed-12.zip"), deep_mixed(12))
     write(P("many-members.zip"), many_members(2000))
+    write(P("zero-head", "disk.img.gz"), zero_headed_gz())
+    write(P("zero-head", "disk.tar"), zero_headed_gz_in_tar())
     write(P("names", "evil-names.zip"), evil_names_zip(marker))
     write(P("names", "evil-names.tar"), evil_names_tar(marker))
     write(P("deep-xml.docx"), deep_docx(100000))

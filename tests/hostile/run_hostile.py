@@ -217,6 +217,9 @@ def main():
     case("zip/tar.gz alternating 12 deep", [I("deep-mixed-12.zip")], 10, 0,
          all_of(sane, lambda recs: [] if any("deeper" in r.get("reason", "") for r in recs)
                 else ["no member skipped for depth"]))
+    case("gzip of data that begins with NUL blocks (alone; in a tar)", [I("zero-head")], 10, {1, 2},
+         all_of(sane, expect_finding(I("zero-head", "disk.img.gz") + "!disk.img"),
+                expect_status(I("zero-head", "disk.tar") + "!disk.img.gz", "error", "zero blocks")))
     case("2,000 members, --max-members 1000", ["--max-members", "1000", I("many-members.zip")], 10, 0,
          all_of(sane, expect_status(I("many-members.zip"), "skipped", "members")))
 
