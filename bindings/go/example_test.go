@@ -1,0 +1,188 @@
+package piiscan_test
+
+import (
+	"archive/zip"
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+
+	piiscan "github.com/libpiiscan/libpiiscan/bindings/go"
+)
+
+func ExampleEngine_Scan() {
+	eng, err := piiscan.NewEngine()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eng.Close()
+
+	findings, err := eng.Scan([]byte("주민등록번호: 900101-1234568, 연락처 010-2345-6789\n"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range findings {
+		fmt.Println(f) // masked: a Finding never prints its raw value
+	}
+	// Output:
+	// kr_rrn line 1 offset 20: 900101-1****** (checksum, high)
+	// kr_phone line 1 offset 46: 010-****-6789 (structural, high)
+}
+
+func ExampleEngine_ScanReader() {
+	eng, err := piiscan.NewEngine(piiscan.Types("kr_rrn", "card"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eng.Close()
+
+	// Any io.Reader: a file, a request body, a pipe. Memory stays bounded
+	// however long the stream is.
+	r := strings.NewReader("카드 4111 1111 1111 1111\n고객 900101-1******\n")
+	err = eng.ScanReader(context.Background(), r, "export.csv", func(f piiscan.Finding) error {
+		fmt.Printf("%s:%d %s %s masked=%t\n", f.Path, f.Line, f.Type, f.MaskedText, f.Masked)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// export.csv:1 card 4111 11** **** 1111 masked=false
+	// export.csv:2 kr_rrn 900101-1****** masked=true
+}
+
+func ExampleEngine_ScanFile() {
+	dir, err := os.MkdirTemp("", "piiscan-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "share.zip")
+	writeExampleZip(path, map[string]string{
+		"hr/list.txt": "홍길동 900101-1234568\n",
+		"photo.png":   "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00",
+	})
+
+	eng, err := piiscan.NewEngine()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eng.Close()
+
+	err = eng.ScanFile(context.Background(), path, func(ev piiscan.Event) error {
+		switch ev := ev.(type) {
+		case *piiscan.Finding:
+			rel := strings.TrimPrefix(ev.Path, dir+string(filepath.Separator))
+			fmt.Printf("finding %s in %s line %d\n", ev.Type, rel, ev.Line)
+		case *piiscan.FileReport:
+			// Every file and member ends with a report, a member's before its
+			// container's; ev.Reason says why one was not read completely.
+			rel := strings.TrimPrefix(ev.Path, dir+string(filepath.Separator))
+			fmt.Printf("%s: %s\n", rel, ev.Status)
+		}
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// finding kr_rrn in share.zip!hr/list.txt line 1
+	// share.zip!hr/list.txt: ok
+	// share.zip!photo.png: unsupported
+	// share.zip: ok
+}
+
+func ExampleNewEngine() {
+	eng, err := piiscan.NewEngine(
+		piiscan.Types("kr_rrn", "kr_frn", "card"),
+		piiscan.MinConfidence(piiscan.ConfidenceMedium),
+		piiscan.RRNPolicy(piiscan.RRNChecksumOnly),
+		piiscan.MaxDepth(4),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eng.Close()
+	fmt.Println(eng.Types())
+
+	// Bad options are reported by NewEngine; errors.Is tells the cause.
+	_, err = piiscan.NewEngine(piiscan.MaxDepth(100))
+	fmt.Println(errors.Is(err, piiscan.ErrInvalid), err)
+	_, err = piiscan.NewEngine(piiscan.PatternsFile("/no/such/file.pat"))
+	fmt.Println(errors.Is(err, piiscan.ErrIO), errors.Is(err, os.ErrNotExist))
+	// Output:
+	// [kr_rrn kr_frn card]
+	// true piiscan: NewEngine: MaxDepth(100) out of range: invalid argument or call order
+	// true true
+}
+
+func ExamplePatternsText() {
+	// A custom type (docs/patterns.md), added to the default set.
+	const patterns = `
+[acme_employee_id]
+name = ACME employee id
+regex = ACME-{{DIGIT}}{6}{{RB}}
+trigger = digits 6 prefix 5
+confidence = high
+`
+	eng, err := piiscan.NewEngine(piiscan.PatternsText("acme.pat", patterns))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eng.Close()
+	findings, err := eng.Scan([]byte("사번 ACME-123456\n"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range findings {
+		fmt.Println(f.Type, f.TypeName, f.Confidence)
+	}
+	// Output:
+	// acme_employee_id ACME employee id high
+}
+
+func ExampleExposeRaw() {
+	eng, err := piiscan.NewEngine(piiscan.ExposeRaw(true))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eng.Close()
+	findings, err := eng.Scan([]byte("RRN 900101-1234568\n"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	f := findings[0]
+	// Raw must be read explicitly, e.g. to redact the input; printing the
+	// Finding still shows only the masked rendition.
+	fmt.Println(len(f.Raw), f.Offset, f.Length)
+	fmt.Printf("%v\n", f)
+	// Output:
+	// 14 4 14
+	// kr_rrn line 1 offset 4: 900101-1****** (checksum, high)
+}
+
+func writeExampleZip(path string, members map[string]string) {
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for _, name := range []string{"hr/list.txt", "photo.png"} {
+		w, err := zw.Create(name)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if _, err := w.Write([]byte(members[name])); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+}
