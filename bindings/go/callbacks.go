@@ -6,6 +6,7 @@ import "C"
 
 import (
 	"context"
+	"errors"
 	"runtime/cgo"
 	"unsafe"
 )
@@ -45,7 +46,7 @@ func (s *state) result(op, path string, rc C.piiscan_status, errno error) error 
 	case rc == C.PIISCAN_OK:
 		return nil
 	case rc == C.PIISCAN_STOPPED:
-		if s.err == Stop {
+		if errors.Is(s.err, Stop) {
 			return nil
 		}
 		return s.err

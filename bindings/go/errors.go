@@ -33,20 +33,6 @@ const (
 	ErrInternal     Code = -99 // a bug in libpiiscan
 )
 
-// The Go constants above must equal the C ones: a negative constant
-// converted to uint does not compile.
-const (
-	_ = uint(ErrInvalid-C.PIISCAN_E_INVALID) + uint(C.PIISCAN_E_INVALID-ErrInvalid)
-	_ = uint(ErrNoMem-C.PIISCAN_E_NOMEM) + uint(C.PIISCAN_E_NOMEM-ErrNoMem)
-	_ = uint(ErrPattern-C.PIISCAN_E_PATTERN) + uint(C.PIISCAN_E_PATTERN-ErrPattern)
-	_ = uint(ErrScratchInUse-C.PIISCAN_E_SCRATCH_IN_USE) + uint(C.PIISCAN_E_SCRATCH_IN_USE-ErrScratchInUse)
-	_ = uint(ErrMismatch-C.PIISCAN_E_MISMATCH) + uint(C.PIISCAN_E_MISMATCH-ErrMismatch)
-	_ = uint(ErrIO-C.PIISCAN_E_IO) + uint(C.PIISCAN_E_IO-ErrIO)
-	_ = uint(ErrUnknownType-C.PIISCAN_E_UNKNOWN_TYPE) + uint(C.PIISCAN_E_UNKNOWN_TYPE-ErrUnknownType)
-	_ = uint(ErrLimit-C.PIISCAN_E_LIMIT) + uint(C.PIISCAN_E_LIMIT-ErrLimit)
-	_ = uint(ErrInternal-C.PIISCAN_E_INTERNAL) + uint(C.PIISCAN_E_INTERNAL-ErrInternal)
-)
-
 // Error returns the library's text for the code (piiscan_strerror), which
 // never contains scanned data.
 func (c Code) Error() string {

@@ -74,13 +74,13 @@ type RRNMode int
 // Values of RRNMode.
 const (
 	// RRNChecksumOnly reports only checksum-valid numbers.
-	RRNChecksumOnly RRNMode = C.PIISCAN_RRN_CHECKSUM_ONLY
+	RRNChecksumOnly RRNMode = 0
 	// RRNContext (the default) reports them as structural/medium when
 	// written with the usual hyphen or when a context keyword is near; a
 	// bare 13-digit run is dropped.
-	RRNContext RRNMode = C.PIISCAN_RRN_CONTEXT
+	RRNContext RRNMode = 1
 	// RRNStructural reports every valid date + gender digit (bare runs low).
-	RRNStructural RRNMode = C.PIISCAN_RRN_STRUCTURAL
+	RRNStructural RRNMode = 2
 )
 
 // RRNPolicy sets the policy for registration numbers whose check digit
@@ -103,11 +103,11 @@ type TextEncoding int
 const (
 	// EncodingAuto (the default): a BOM, then the UTF-16 NUL pattern, else
 	// UTF-8 falling back to CP949.
-	EncodingAuto    TextEncoding = C.PIISCAN_ENC_AUTO
-	EncodingUTF8    TextEncoding = C.PIISCAN_ENC_UTF8
-	EncodingUTF16LE TextEncoding = C.PIISCAN_ENC_UTF16LE
-	EncodingUTF16BE TextEncoding = C.PIISCAN_ENC_UTF16BE
-	EncodingCP949   TextEncoding = C.PIISCAN_ENC_CP949 // CP949 (Unified Hangul Code), a superset of EUC-KR
+	EncodingAuto    TextEncoding = 0
+	EncodingUTF8    TextEncoding = 1
+	EncodingUTF16LE TextEncoding = 2
+	EncodingUTF16BE TextEncoding = 3
+	EncodingCP949   TextEncoding = 4 // CP949 (Unified Hangul Code), a superset of EUC-KR
 )
 
 // Encoding forces the encoding of scanned text (default EncodingAuto).

@@ -52,7 +52,7 @@ fi
 "$go" vet ./... || die "go vet"
 
 log="$tmp/test.log"
-if ! timeout 110 "$go" test -race -count=1 -timeout 100s -v ./... >"$log" 2>&1; then
+if ! timeout 600 "$go" test -race -count=1 -timeout 100s -v ./... >"$log" 2>&1; then
   cat "$log"
   die "go test -race"
 fi

@@ -14,9 +14,9 @@ type Validation int
 
 // Values of Validation (piiscan_validation).
 const (
-	ValidationContext    Validation = C.PIISCAN_VALID_CONTEXT    // shape plus a context keyword (no checksum exists)
-	ValidationStructural Validation = C.PIISCAN_VALID_STRUCTURAL // shape plus structure (date, prefix, numbering plan)
-	ValidationChecksum   Validation = C.PIISCAN_VALID_CHECKSUM   // a check digit or Luhn passed
+	ValidationContext    Validation = 1 // shape plus a context keyword (no checksum exists)
+	ValidationStructural Validation = 2 // shape plus structure (date, prefix, numbering plan)
+	ValidationChecksum   Validation = 3 // a check digit or Luhn passed
 )
 
 // String returns "checksum", "structural" or "context".
@@ -51,9 +51,9 @@ type Confidence int
 
 // Values of Confidence (piiscan_confidence).
 const (
-	ConfidenceLow    Confidence = C.PIISCAN_CONF_LOW
-	ConfidenceMedium Confidence = C.PIISCAN_CONF_MEDIUM
-	ConfidenceHigh   Confidence = C.PIISCAN_CONF_HIGH
+	ConfidenceLow    Confidence = 1
+	ConfidenceMedium Confidence = 2
+	ConfidenceHigh   Confidence = 3
 )
 
 // String returns "low", "medium" or "high".
@@ -187,12 +187,12 @@ type FileStatus int
 
 // Values of FileStatus (piiscan_file_status).
 const (
-	FileOK          FileStatus = C.PIISCAN_FILE_OK          // read completely
-	FileEncrypted   FileStatus = C.PIISCAN_FILE_ENCRYPTED   // password-protected; Reason names the protection
-	FileProtected   FileStatus = C.PIISCAN_FILE_PROTECTED   // DRM or HWP distribution document whose text could not be read
-	FileError       FileStatus = C.PIISCAN_FILE_ERROR       // unreadable, corrupt or truncated; findings before the error are kept
-	FileSkipped     FileStatus = C.PIISCAN_FILE_SKIPPED     // a limit was passed (Reason names it); findings before it are kept
-	FileUnsupported FileStatus = C.PIISCAN_FILE_UNSUPPORTED // no text to scan (image, audio, video)
+	FileOK          FileStatus = 0 // read completely
+	FileEncrypted   FileStatus = 1 // password-protected; Reason names the protection
+	FileProtected   FileStatus = 2 // DRM or HWP distribution document whose text could not be read
+	FileError       FileStatus = 3 // unreadable, corrupt or truncated; findings before the error are kept
+	FileSkipped     FileStatus = 4 // a limit was passed (Reason names it); findings before it are kept
+	FileUnsupported FileStatus = 5 // no text to scan (image, audio, video)
 )
 
 // String returns "ok", "encrypted", "protected", "error", "skipped" or
