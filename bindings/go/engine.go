@@ -10,7 +10,6 @@ import "C"
 import (
 	"context"
 	"fmt"
-	"io"
 	"runtime"
 	"runtime/cgo"
 	"strings"
@@ -311,82 +310,6 @@ func (e *Engine) scan(op string, data []byte, fn func(Finding) error) error {
 	h.Delete()
 	e.putScratch(scr)
 	return st.result(op, "", rc, nil)
-}
-
-// ChunkSize is the size of the reads ScanReader makes.
-const ChunkSize = 64 << 10
-
-var chunkPool = sync.Pool{New: func() interface{} { b := make([]byte, ChunkSize); return &b }}
-
-// ScanReader scans what r yields until io.EOF, in chunks of up to ChunkSize
-// bytes, calling fn for each finding in offset order. A value split across
-// two reads is found once, exactly as Scan finds it in the concatenation;
-// offsets count from the start of the stream. Findings carry name as Path.
-//
-// If fn returns an error the scan stops and ScanReader returns it (nil for
-// Stop). ctx is checked between reads and before each finding; on
-// cancellation ScanReader returns ctx.Err(). It cannot interrupt a Read
-// that blocks: give it a reader that honours ctx itself if that matters.
-// An error from r other than io.EOF is returned wrapped (errors.Is works).
-func (e *Engine) ScanReader(ctx context.Context, r io.Reader, name string, fn func(Finding) error) error {
-	const op = "ScanReader"
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := e.hold(); err != nil {
-		return err
-	}
-	defer e.unhold()
-	var stream *C.piiscan_stream
-	if rc := C.piiscan_stream_open(e.c, e.opts, &stream); rc != C.PIISCAN_OK {
-		return statusError(op, name, rc, nil)
-	}
-	defer C.piiscan_stream_free(stream)
-	st := newState(e, ctx, name, fn, nil)
-	h := cgo.NewHandle(st)
-	defer h.Delete()
-	bp := chunkPool.Get().(*[]byte)
-	defer chunkPool.Put(bp)
-	buf := *bp
-
-	// feed passes one chunk (len(b) > 0), or finishes the stream (b == nil).
-	feed := func(b []byte) C.piiscan_status {
-		scr, err := e.getScratch()
-		if err != nil {
-			return C.piiscan_status(err.(*Error).Code)
-		}
-		defer e.putScratch(scr)
-		if b == nil {
-			return C.pgo_stream_finish(stream, scr, C.uintptr_t(h))
-		}
-		return C.pgo_stream_feed(stream, unsafe.Pointer(&b[0]), C.size_t(len(b)), scr, C.uintptr_t(h))
-	}
-	for empty := 0; ; {
-		n, rerr := r.Read(buf)
-		if n > 0 {
-			empty = 0
-			if rc := feed(buf[:n]); rc != C.PIISCAN_OK {
-				return st.result(op, name, rc, nil)
-			}
-		} else if rerr == nil {
-			if empty++; empty >= 100 {
-				return fmt.Errorf("piiscan: %s %s: %w", op, name, io.ErrNoProgress)
-			}
-		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			return fmt.Errorf("piiscan: %s %s: %w", op, name, rerr)
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-	return st.result(op, name, feed(nil), nil)
 }
 
 // ScanFile scans the file at path: its text, or the text of the document

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -185,4 +186,34 @@ func writeExampleZip(path string, members map[string]string) {
 	if err := f.Close(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+func ExampleEngine_NewStream() {
+	eng, err := piiscan.NewEngine()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eng.Close()
+
+	// Scan data on its way somewhere else, without holding it.
+	stream, err := eng.NewStream("outgoing mail", func(f piiscan.Finding) error {
+		fmt.Println(f)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	var sent strings.Builder
+	body := strings.NewReader("To: hr@example.org\n\n주민번호 900101-1234568\n")
+	if _, err := io.Copy(io.MultiWriter(&sent, stream), body); err != nil {
+		log.Fatal(err)
+	}
+	if err := stream.Close(); err != nil { // reports what the stream held back
+		log.Fatal(err)
+	}
+	fmt.Println(sent.Len(), "bytes sent")
+	// Output:
+	// email outgoing mail:1 offset 4: h***@example.org (structural, high)
+	// kr_rrn outgoing mail:3 offset 33: 900101-1****** (checksum, high)
+	// 48 bytes sent
 }
