@@ -14,6 +14,7 @@ import (
 	"runtime/cgo"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -106,8 +107,16 @@ func NewEngine(opts ...Option) (*Engine, error) {
 		e.names = append(e.names, names[id])
 	}
 	ok = true
-	runtime.SetFinalizer(e, (*Engine).Close)
+	runtime.SetFinalizer(e, finalizeEngine)
 	return e, nil
+}
+
+// enginesFinalized counts the engines freed by their finalizer (for tests).
+var enginesFinalized atomic.Int64
+
+func finalizeEngine(e *Engine) {
+	e.Close()
+	enginesFinalized.Add(1)
 }
 
 func loadPatterns(set *C.piiscan_patterns, p patternSource) error {

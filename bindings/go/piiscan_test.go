@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"testing/iotest"
+	"time"
 	"unicode/utf16"
 )
 
@@ -486,8 +487,9 @@ func TestCloseDuringScans(t *testing.T) {
 	}
 }
 
-// The finalizer frees an engine that was never closed (and does not crash).
+// The finalizer frees an engine that was never closed.
 func TestFinalizer(t *testing.T) {
+	before := enginesFinalized.Load()
 	for i := 0; i < 20; i++ {
 		e, err := NewEngine()
 		if err != nil {
@@ -495,8 +497,14 @@ func TestFinalizer(t *testing.T) {
 		}
 		scanOK(t, e, []byte(doc))
 	}
-	runtime.GC()
-	runtime.GC()
+	deadline := time.Now().Add(5 * time.Second)
+	for enginesFinalized.Load()-before < 20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of 20 unreachable engines finalized", enginesFinalized.Load()-before)
+		}
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // One engine shared by 8 goroutines gives each the serial results.
@@ -713,4 +721,29 @@ func TestVersion(t *testing.T) {
 	if v := Version(); v == "" || strings.Count(v, ".") != 2 {
 		t.Errorf("Version() = %q", v)
 	}
+}
+
+func BenchmarkScan(b *testing.B) {
+	e := newEngine(b)
+	data := []byte(strings.Repeat(doc, 6000)) // ~1 MB
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Scan(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkScanParallelSmall(b *testing.B) {
+	e := newEngine(b)
+	data := []byte(doc)
+	b.SetBytes(int64(len(data)))
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := e.Scan(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
