@@ -274,12 +274,14 @@ func (e *Engine) getScratch() (*C.piiscan_scratch, error) {
 // ones (a scratch of a file scan holds a libmagic database of several MB).
 func (e *Engine) putScratch(s *C.piiscan_scratch) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.closed || len(e.idle) >= runtime.GOMAXPROCS(0) {
-		C.piiscan_scratch_free(s)
-		return
+	keep := !e.closed && len(e.idle) < runtime.GOMAXPROCS(0)
+	if keep {
+		e.idle = append(e.idle, s)
 	}
-	e.idle = append(e.idle, s)
+	e.mu.Unlock()
+	if !keep {
+		C.piiscan_scratch_free(s) // the engine outlives it: the caller holds it
+	}
 }
 
 // Scan scans data and returns its findings in offset order. Their Path is
@@ -367,8 +369,8 @@ func (e *Engine) ScanFile(ctx context.Context, path string, fn func(Event) error
 }
 
 // ScanBlob is ScanFile for the bytes of a file held in memory (an e-mail
-// attachment, an upload); name is the path used in findings and reports,
-// and the hint that breaks type ties (".eml").
+// attachment, an upload); name is the path used in findings and reports
+// ("-" if empty), and the hint that breaks type ties (".eml").
 func (e *Engine) ScanBlob(ctx context.Context, data []byte, name string, fn func(Event) error) error {
 	const op = "ScanBlob"
 	if ctx == nil {
@@ -389,8 +391,11 @@ func (e *Engine) ScanBlob(ctx context.Context, data []byte, name string, fn func
 	st := newState(e, ctx, "", nil, fn)
 	h := cgo.NewHandle(st)
 	defer h.Delete()
-	cname := C.CString(name)
-	defer C.free(unsafe.Pointer(cname))
+	var cname *C.char // NULL: the library names it "-"
+	if name != "" {
+		cname = C.CString(name)
+		defer C.free(unsafe.Pointer(cname))
+	}
 	want := C.int(0)
 	if fn != nil {
 		want = 1
