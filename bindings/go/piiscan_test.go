@@ -747,3 +747,33 @@ func BenchmarkScanParallelSmall(b *testing.B) {
 		}
 	})
 }
+
+func TestScanFilePlainText(t *testing.T) {
+	e := newEngine(t, ExposeRaw(true))
+	path := writeFile(t, t.TempDir(), "customers.csv", []byte(doc))
+	want := scanOK(t, e, []byte(doc))
+	for i := range want {
+		want[i].Path = path
+	}
+	fs, reps, err := collectFile(e, path)
+	if err != nil || !reflect.DeepEqual(fs, want) {
+		t.Fatalf("plain file: %v, %v\nwant %v", fs, err, want)
+	}
+	if fs[0].Raw != rawRRN {
+		t.Errorf("ExposeRaw in a file scan: %q", fs[0].Raw)
+	}
+	if len(reps) != 1 || reps[0] != (FileReport{Path: path, Format: "text", Status: FileOK,
+		Size: int64(len(doc)), TextBytes: int64(len(doc)), Findings: 6}) {
+		t.Errorf("report %#v", reps)
+	}
+	var got []string
+	err = e.ScanBlob(context.Background(), []byte(doc), "", func(ev Event) error {
+		if f, ok := ev.(*Finding); ok {
+			got = append(got, f.Path)
+		}
+		return nil
+	})
+	if err != nil || len(got) != 6 || got[0] != "-" {
+		t.Errorf("ScanBlob without a name: %v, %v", got, err)
+	}
+}
