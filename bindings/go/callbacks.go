@@ -22,6 +22,7 @@ type state struct {
 	name      string // Path of stream findings
 	onFinding func(Finding) error
 	onEvent   func(Event) error
+	onWalk    func(WalkEntry) error
 	err       error // why the callback stopped the scan
 	panicked  bool
 	panicVal  interface{}

@@ -125,6 +125,13 @@ func ExposeRaw(on bool) Option {
 	return func(s *settings) { s.setInt("ExposeRaw", C.PIISCAN_OPT_EXPOSE_RAW, b2i(on)) }
 }
 
+// AllowMarker(false) ignores the "piiscan:allow" marker. By default a
+// value on a line that contains "piiscan:allow" within 256 bytes of it is
+// not reported (a test fixture, a documented example).
+func AllowMarker(on bool) Option {
+	return func(s *settings) { s.setInt("AllowMarker", C.PIISCAN_OPT_ALLOW_MARKER, b2i(on)) }
+}
+
 // MaxDepth limits the nesting of archives, documents and attachments that
 // file scans follow (default 8, range 0..64); a member nested deeper is
 // reported FileSkipped.

@@ -13,6 +13,11 @@ static int on_file(const piiscan_file_report *r, void *user)
     return pgoOnFile((piiscan_file_report *)r, (uintptr_t)user);
 }
 
+static int on_walk_entry(const piiscan_walk_entry *e, void *user)
+{
+    return pgoOnWalk((piiscan_walk_entry *)e, (uintptr_t)user);
+}
+
 piiscan_status pgo_scan(const piiscan_engine *engine, const void *data, size_t len,
                         const piiscan_options *opts, piiscan_scratch *scratch, uintptr_t handle)
 {
@@ -47,4 +52,9 @@ piiscan_status pgo_scan_blob(const piiscan_engine *engine, const void *data, siz
     return piiscan_scan_blob(engine, data, len, name, opts, scratch,
                              want_findings ? on_finding : NULL, want_files ? on_file : NULL,
                              (void *)handle);
+}
+
+piiscan_status pgo_walk(const piiscan_walker *walker, const char *root, uintptr_t handle)
+{
+    return piiscan_walk(walker, root, on_walk_entry, (void *)handle);
 }

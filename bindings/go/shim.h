@@ -20,5 +20,6 @@ piiscan_status pgo_scan_blob(const piiscan_engine *engine, const void *data, siz
                              const char *name, const piiscan_options *opts,
                              piiscan_scratch *scratch, int want_findings, int want_files,
                              uintptr_t handle);
+piiscan_status pgo_walk(const piiscan_walker *walker, const char *root, uintptr_t handle);
 
 #endif
