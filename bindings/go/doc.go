@@ -14,6 +14,7 @@
 //	findings, err := eng.Scan(data)                              // a buffer
 //	err = eng.ScanReader(ctx, r, "upload.csv", onFinding)        // any io.Reader, in chunks
 //	err = eng.ScanFile(ctx, "share/hr.zip", onEvent)             // files, documents, archives
+//	err = eng.ScanTree(ctx, "share", onEvent)                    // directory trees (see also Walk)
 //
 // A Finding carries a masked rendition of the value (MaskedText,
 // "900101-1******"), and the raw value only when the engine was made with

@@ -9,7 +9,9 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 
 	piiscan "github.com/libpiiscan/libpiiscan/bindings/go"
 )
@@ -216,4 +218,103 @@ func ExampleEngine_NewStream() {
 	// email outgoing mail:1 offset 4: h***@example.org (structural, high)
 	// kr_rrn outgoing mail:3 offset 33: 900101-1****** (checksum, high)
 	// 48 bytes sent
+}
+
+func ExampleEngine_ScanTree() {
+	root, err := os.MkdirTemp("", "piiscan-tree")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(root)
+	os.WriteFile(filepath.Join(root, "customers.csv"), []byte("홍길동,900101-1234568\n"), 0o600)
+	os.WriteFile(filepath.Join(root, "notes.txt"), []byte("nothing here\n"), 0o600)
+	os.Symlink("customers.csv", filepath.Join(root, "latest.csv"))
+
+	eng, err := piiscan.NewEngine()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eng.Close()
+	err = eng.ScanTree(context.Background(), root, func(ev piiscan.Event) error {
+		switch ev := ev.(type) {
+		case *piiscan.Finding:
+			fmt.Println("finding:", filepath.Base(ev.Path), ev.Type, ev.MaskedText)
+		case *piiscan.FileReport:
+			fmt.Println("file:", filepath.Base(ev.Path), ev.Status, ev.Findings)
+		}
+		return nil
+	}, piiscan.Exclude("*.tmp"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// finding: customers.csv kr_rrn 900101-1******
+	// file: customers.csv ok 1
+	// file: latest.csv skipped 0
+	// file: notes.txt ok 0
+}
+
+func ExampleWalk() {
+	root, err := os.MkdirTemp("", "piiscan-walk")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(root)
+	for i, text := range []string{"010-2345-6789", "nothing", "900101-1234568", "a.b@example.com"} {
+		os.WriteFile(filepath.Join(root, fmt.Sprintf("f%d.txt", i)), []byte(text+"\n"), 0o600)
+	}
+
+	eng, err := piiscan.NewEngine()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eng.Close()
+
+	// Walk hands out the files; four goroutines scan them with one engine.
+	paths := make(chan string)
+	var mu sync.Mutex
+	counts := map[string]int{}
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range paths {
+				err := eng.ScanFile(context.Background(), p, func(ev piiscan.Event) error {
+					if f, ok := ev.(*piiscan.Finding); ok {
+						mu.Lock()
+						counts[filepath.Base(f.Path)+" "+f.Type]++
+						mu.Unlock()
+					}
+					return nil
+				})
+				if err != nil {
+					log.Print(err)
+				}
+			}
+		}()
+	}
+	err = piiscan.Walk(context.Background(), root, func(e piiscan.WalkEntry) error {
+		if e.Status == piiscan.FileOK {
+			paths <- e.Path
+		} else {
+			log.Printf("%s: %s (%s)", e.Path, e.Status, e.Reason) // never skipped silently
+		}
+		return nil
+	})
+	close(paths)
+	wg.Wait()
+	if err != nil {
+		log.Fatal(err)
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Println(strings.Join(keys, "\n"))
+	// Output:
+	// f0.txt kr_phone
+	// f2.txt kr_rrn
+	// f3.txt email
 }
