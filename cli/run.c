@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,6 +85,7 @@ typedef struct job {
     event *ev;
     size_t nev, cap;
     uint64_t found;   /* findings in the file and its members */
+    uint64_t size;    /* bytes on disk (walk entry), for the progress line */
     int api_error;    /* the scan call itself failed */
 } job;
 
@@ -134,6 +136,7 @@ typedef struct run {
     size_t ndirs, capdirs;
     report_summary sum;
     uint64_t counted; /* findings that make the exit status 1 */
+    uint64_t done_bytes, total_bytes; /* on-disk bytes: scanned, and in all (0: unknown) */
     int64_t now;
     struct timespec t0, last_progress;
 } run;
@@ -408,9 +411,13 @@ static void progress(run *r, int final)
         fputs("\r\033[K", stderr);
         return;
     }
+    double rate = s > 0 ? (double)r->done_bytes / s : 0.0;
     fprintf(stderr, "\r\033[Kpiiscan: %llu files, %.1f MB, %.1f MB/s, %llu findings",
-            (unsigned long long)r->sum.files, (double)r->sum.bytes / 1e6,
-            s > 0 ? (double)r->sum.bytes / 1e6 / s : 0.0, (unsigned long long)r->sum.findings);
+            (unsigned long long)r->sum.files, (double)r->done_bytes / 1e6, rate / 1e6,
+            (unsigned long long)r->sum.findings);
+    /* The total is known when every root is a regular file. */
+    if (r->total_bytes && rate > 0 && r->total_bytes > r->done_bytes)
+        fprintf(stderr, ", ETA %.0f s", (double)(r->total_bytes - r->done_bytes) / rate);
 }
 
 static void emit_job(run *r, job *j)
@@ -494,6 +501,7 @@ static void emit_job(run *r, job *j)
     }
     if (kept)
         s->files_with_findings++;
+    r->done_bytes += j->size;
     if (j->api_error) {
         report_file f = {j->path, "error", piiscan_strerror(j->api_error), "", 0, -1, 0};
         cfg->writer->file(cfg->writer, &f);
@@ -588,6 +596,7 @@ static int on_walk_entry(const piiscan_walk_entry *e, void *user)
         j->walk_reason = strdup(e->reason);
     int tf = p->r->cfg->time_field;
     j->time = tf == 1 ? e->atime : tf == 2 ? e->ctime : e->mtime;
+    j->size = e->size;
     submit(p, j);
     return PIISCAN_CONTINUE;
 }
@@ -673,6 +682,14 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
     }
     r.sum.roots = (const char *const *)roots;
     r.sum.nroots = nroots;
+    for (int i = 0; i < nroots; i++) {
+        struct stat st;
+        if (!strcmp(roots[i], "-") || stat(roots[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            r.total_bytes = 0;
+            break;
+        }
+        r.total_bytes += (uint64_t)st.st_size;
+    }
     producer p = {&r, NULL};
     pthread_t *th = NULL;
     int nth = 0;
@@ -777,9 +794,25 @@ static char *capture(char *const argv[], size_t *len, int *status)
 
 int run_staged(run_config *cfg)
 {
-    char *ls[] = {"git", "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", NULL};
+    /* Paths from git are relative to the top of the work tree; so are the
+     * .piiscanignore files that apply to them. */
+    char *top_cmd[] = {"git", "rev-parse", "--show-toplevel", NULL};
     size_t len = 0;
     int status = 0;
+    char *top = capture(top_cmd, &len, &status);
+    if (!top || status != 0 || !len) {
+        fprintf(stderr, "piiscan: --staged: not in a git work tree\n");
+        free(top);
+        return 2;
+    }
+    top[strcspn(top, "\n")] = 0;
+    int cd = chdir(top);
+    free(top);
+    if (cd != 0) {
+        fprintf(stderr, "piiscan: --staged: cannot enter the top of the work tree\n");
+        return 2;
+    }
+    char *ls[] = {"git", "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", NULL};
     char *names = capture(ls, &len, &status);
     if (!names || status != 0) {
         fprintf(stderr, "piiscan: --staged: 'git diff --cached' failed (not in a git repository?)\n");
@@ -801,7 +834,7 @@ int run_staged(run_config *cfg)
         const char *name = names + off;
         size_t nl = strlen(name);
         off += nl + 1;
-        if (!nl)
+        if (!nl || piiscan_walker_leaves_out(cfg->walker, ".", name))
             continue;
         /* the blob as staged: "git show :path" */
         char *spec = malloc(nl + 2);
@@ -835,5 +868,15 @@ int run_staged(run_config *cfg)
     }
     free(names);
     piiscan_scratch_free(scr);
-    return run_finish(&r);
+    int rc = run_finish(&r);
+    if (rc == 1)
+        fputs("\npiiscan: the staged files hold personal data (listed above, masked); the commit "
+              "is refused.\n"
+              "  Remove or mask the values, then `git add` again.  If a value is test data:\n"
+              "  - add `piiscan:allow` on its line, or\n"
+              "  - list the file in .piiscanignore (gitignore syntax), or\n"
+              "  - keep known findings in a baseline: piiscan --staged --fingerprint-key KEY\n"
+              "    --write-baseline .piiscan-baseline, then run the hook with --baseline.\n",
+              stderr);
+    return rc;
 }

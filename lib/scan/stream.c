@@ -197,6 +197,34 @@ static int has_context(const pii_candidate *c)
 
 /* ---- findings ------------------------------------------------------------------ */
 
+/* The allow marker: "piiscan:allow" on the value's line, within
+ * PII_ALLOW_REACH bytes of it on either side.  Both sides are always in the
+ * buffer when a page is processed (LOOKBACK before it, need_after after
+ * it), so the answer does not depend on how the input was split. */
+#define PII_ALLOW_REACH 256
+static const char allow_marker[] = "piiscan:allow";
+
+static int allowed_line(const struct piiscan_stream *s, uint64_t ms, uint64_t me)
+{
+    uint64_t lo = ms > PII_ALLOW_REACH ? ms - PII_ALLOW_REACH : 0;
+    uint64_t hi = me + PII_ALLOW_REACH;
+    if (lo < s->base)
+        lo = s->base;
+    if (hi > s->base + s->len)
+        hi = s->base + s->len;
+    size_t a = (size_t)(ms - s->base), b = (size_t)(me - s->base);
+    size_t l = (size_t)(lo - s->base), h = (size_t)(hi - s->base);
+    while (a > l && s->text[a - 1] != '\n')
+        a--;
+    while (b < h && s->text[b] != '\n')
+        b++;
+    const size_t ml = sizeof allow_marker - 1;
+    for (size_t i = a; i + ml <= b; i++)
+        if (s->text[i] == 'p' && memcmp(s->text + i, allow_marker, ml) == 0)
+            return 1;
+    return 0;
+}
+
 static pii_pending *pend_push(struct piiscan_stream *s)
 {
     if (s->npend == s->pend_cap) {
@@ -240,6 +268,8 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
         return 0;
     if (p->ctx_required && v.validation == PIISCAN_VALID_STRUCTURAL && !strcmp(p->det->name, "none"))
         v.validation = PIISCAN_VALID_CONTEXT;
+    if (s->opts.allow_marker && allowed_line(s, ms, me))
+        return 0;
     pii_pending *f = pend_push(s);
     if (!f)
         return -1;
