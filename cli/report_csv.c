@@ -35,12 +35,14 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
  * 4180), quotes doubled.  A cell that a spreadsheet would read as a formula
  * -- it begins with = + - @, a tab or CR (OWASP "CSV injection") -- gets a
  * leading apostrophe: paths and reasons come from the scanned files, so a
- * file named "=HYPERLINK(...)" must stay text.  Invalid UTF-8 becomes
+ * file named "=HYPERLINK(...)" must stay text.  One character alone ("-",
+ * standard input) cannot be a formula and is left as it is.  Invalid UTF-8 becomes
  * U+FFFD, NUL and other C0 controls but tab, CR, LF become U+FFFD too. */
 static void cell(FILE *o, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
-    int quote = 0, formula = len && strchr("=+-@\t\r", p[0]) != NULL;
+    /* len > 1: "-" alone (standard input) is no formula */
+    int quote = 0, formula = len > 1 && strchr("=+-@\t\r", p[0]) != NULL;
     for (size_t i = 0; i < len && !quote; i++)
         quote = p[i] == ',' || p[i] == '"' || p[i] == '\r' || p[i] == '\n';
     if (quote)

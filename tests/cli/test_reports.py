@@ -160,7 +160,7 @@ if validator:
 
 # --- csv
 def guard(s):
-    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+    return "'" + s if len(s) > 1 and s[0] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
 HEADER = ["kind", "path", "line", "offset", "length", "type", "type_name", "masked", "match",
@@ -226,6 +226,11 @@ for n in names:
 code, out, _ = run(["--format", "csv", "--"] + names, cwd=fdir)
 got = sorted(r["path"] for r in csv_rows(out, HEADER) if r["kind"] == "finding")
 check(got == sorted("'" + n for n in names), "csv guards formula-like cells: %r" % got)
+p = subprocess.run([PIISCAN, "--format", "csv", "-"], input="연락처 +82-10-2345-6789\n".encode(),
+                   capture_output=True)
+got = [(r["path"], r["match"]) for r in csv_rows(p.stdout, HEADER) if r["kind"] == "finding"]
+check(got == [("-", "'+82-10-****-6789")], "csv: standard input is '-', a +82 match is guarded: %r"
+      % got)
 
 
 # --- sarif
@@ -314,6 +319,16 @@ check(not any(s in lower for s in (" src=", " href=", "url(", "@import", "<link"
 check(lower.count("<script") == 1 and '<script type="application/json"' in lower,
       "html has no script but the JSON data block")
 check(not any(r in scan("html").decode() for r in RAW_FORMS), "html: no raw value")
+
+# the page keeps 5,000 rows per table and says how many it left out
+big = os.path.join(tmp, "big.txt")
+with open(big, "w") as f:
+    f.write("주민번호 900101-1234568\n" * 5010)
+code, out, _ = run(["--format", "html", big])
+page = out.decode()
+check(page.count('<tr class="unmasked">') == 5000 and "10 more rows not shown" in page,
+      "html caps the findings table at 5,000 rows and says so")
+check('data-total="findings" data-value="5010"' in page, "the totals count every finding")
 
 
 class DOM(HTMLParser):
