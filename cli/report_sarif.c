@@ -12,6 +12,11 @@
 
 #include "report.h"
 
+/* Notifications are kept in memory until the end (about 300 bytes each):
+ * past this many, only their number is kept (invocation properties,
+ * notifications_dropped); the jsonl and csv reports list them all. */
+enum { SARIF_MAX_NOTES = 100000 };
+
 typedef struct sarif_rule {
     char *id, *name;
 } sarif_rule;
@@ -23,6 +28,7 @@ typedef struct sarif_state {
     size_t notes_len;
     FILE *notes_out;  /* open_memstream over notes */
     int nnotes;
+    uint64_t dropped_notes;
     int nresults;
     int oom;
 } sarif_state;
@@ -171,6 +177,10 @@ static void sarif_file(report_writer *w, const report_file *f)
         st->oom = 1;
         return;
     }
+    if (st->nnotes >= SARIF_MAX_NOTES) {
+        st->dropped_notes++;
+        return;
+    }
     int ok = !strcmp(f->status, "ok");
     fputs(st->nnotes++ ? ",\n" : "\n", o);
     fprintf(o, "{\"level\":\"%s\",\"descriptor\":{\"id\":", note_level(f));
@@ -244,6 +254,8 @@ static void sarif_end(report_writer *w, const report_summary *s)
         js(o, s->retention);
         fprintf(o, ",\"retention_breaches\":%" PRIu64, s->retention_breaches);
     }
+    if (st->dropped_notes)
+        fprintf(o, ",\"notifications_dropped\":%" PRIu64, st->dropped_notes);
     if (st->oom)
         fputs(",\"incomplete\":\"out of memory while writing the report\"", o);
     fputs("}}],\n\"tool\":{\"driver\":{\"name\":\"piiscan\"", o);
