@@ -184,6 +184,18 @@ typedef struct ctx_state {
     int cached; /* -1 unknown */
 } ctx_state;
 
+/* A keyword wholly inside [ms - before, me): it names the value. */
+static int names_value(const pii_candidate *c, unsigned before)
+{
+    ctx_state *cs = c->scan_state;
+    if (!cs)
+        return 0;
+    uint64_t lo = cs->ms > before ? cs->ms - before : 0;
+    if (lo < cs->s->base)
+        lo = cs->s->base;
+    return keyword_in(cs->s, cs->pi, lo, cs->ms);
+}
+
 static int has_context(const pii_candidate *c)
 {
     ctx_state *cs = c->scan_state;
@@ -255,6 +267,7 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
     ctx_state cs = {s, scr, p, pi, ms, me, -1};
     c.rrn_policy = s->opts.rrn_policy;
     c.has_context = has_context;
+    c.names_value = names_value;
     c.scan_state = &cs;
     pii_verdict v = {1, PIISCAN_VALID_STRUCTURAL, (piiscan_confidence)p->confidence, c.nmask > 0};
     p->det->validate(&c, &v);
