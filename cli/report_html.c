@@ -134,7 +134,7 @@ static const char css[] =
     "th,td{text-align:left;padding:5px 10px;border-bottom:1px solid var(--line);vertical-align:top}"
     "th{background:#eef0f3;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
     "td.p{font-family:ui-monospace,\"D2Coding\",Consolas,monospace;word-break:break-all;"
-    "unicode-bidi:isolate}"
+    "unicode-bidi:isolate}td.v{white-space:nowrap;word-break:normal}"
     ".bad{color:var(--bad)}.none{color:var(--muted);font-style:italic}"
     ".note{color:var(--muted);font-size:12px}"
     "svg text{font:12px sans-serif;fill:#1d2430}"
@@ -168,7 +168,7 @@ static void html_finding(report_writer *w, const report_finding *f)
     esc(o, f->type);
     fputs("\">", o);
     esc(o, f->type_name && *f->type_name ? f->type_name : f->type);
-    fputs("</td><td class=\"p\">", o);
+    fputs("</td><td class=\"p v\">", o);
     esc(o, f->match); /* masked rendition; f->raw is never read here */
     fprintf(o, "</td><td%s>%s</td><td>", f->masked ? "" : " class=\"bad\"",
             f->masked ? "masked / 마스킹됨" : "UNMASKED / 미마스킹");
@@ -246,17 +246,28 @@ static void chart(FILE *o, const char *title, const bar *b, int n, const char *r
         double wr = (double)b[i].red * bar_w / (double)max,
                wg = (double)b[i].grey * bar_w / (double)max;
         fprintf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label_w - 8, y + 15);
-        /* long directory names keep their end, which says the most */
-        size_t len = strlen(b[i].label);
-        if (len > 40) {
-            const char *s = b[i].label + len - 38;
-            while (((unsigned char)*s & 0xC0) == 0x80)
-                s++;
-            fputs("\xE2\x80\xA6", o);
-            esc(o, s);
-        } else {
-            esc(o, b[i].label);
+        /* A long label keeps its end, which says the most (the directory,
+         * not the share it is on), as much as fits in label_w at 12px: about
+         * 36 columns, Hangul and other wide characters taking two (their
+         * UTF-8 lead byte is 0xE1 or more).  The whole label is the tooltip. */
+        fputs("<title>", o);
+        esc(o, b[i].label);
+        fputs("</title>", o);
+        int cols = 0;
+        const char *s = b[i].label + strlen(b[i].label);
+        while (s > b[i].label) {
+            const char *c = s - 1;
+            while (c > b[i].label && ((unsigned char)*c & 0xC0) == 0x80)
+                c--;
+            int wcol = (unsigned char)*c >= 0xE1 ? 2 : 1;
+            if (cols + wcol > 36)
+                break;
+            cols += wcol;
+            s = c;
         }
+        if (s > b[i].label)
+            fputs("\xE2\x80\xA6", o);
+        esc(o, s);
         fprintf(o,
                 "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#c62828\"/>"
                 "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#b0bec5\"/>"
