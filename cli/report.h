@@ -1,5 +1,6 @@
 /* report.h -- the piiscan CLI's report writers.  main.c (walking, workers,
- * options) produces a stream of events in a deterministic order -- for each
+ * options) produces a stream of events -- each file's contiguous, files in
+ * walk order with -j 1 and in the order they finish otherwise -- for each
  * top-level path in walk order: its findings and its file records (members
  * included) -- then one summary; a writer turns them into one format.
  *

@@ -311,6 +311,99 @@ with tempfile.TemporaryDirectory() as d:
     found = sorted(os.path.basename(r["path"]) for r in parse_jsonl(out) if r["kind"] == "finding")
     check(found == ["a.txt", "b.txt", "c.log", "link.txt"], "--follow --no-ignore: %r" % found)
 
+# --- the remaining options, each on a small tree
+with tempfile.TemporaryDirectory() as d:
+    with open(os.path.join(d, "a.csv"), "w") as f:
+        f.write("주민등록번호,900101-1234568\n")
+    with open(os.path.join(d, "b.txt"), "w") as f:
+        f.write("x" * 5000 + "\n주민등록번호 880411-2238459\n")
+    with open(os.path.join(d, "weak.txt"), "w") as f:
+        f.write("9001011234567\n")  # bare 13 digits, check digit fails: policy decides
+    code, out, _ = run(["-f", "jsonl", "--include", "*.csv", d])
+    check([r["path"] for r in parse_jsonl(out) if r["kind"] == "finding"]
+          == [os.path.join(d, "a.csv")], "--include")
+    code, out, _ = run(["-f", "jsonl", "--max-filesize", "1K", d])
+    recs = parse_jsonl(out)
+    check(any(r["kind"] == "file" and r["path"].endswith("b.txt") and r["status"] == "skipped"
+              and "larger than 1024" in r["reason"] for r in recs), "--max-filesize")
+    code, out, _ = run(["-f", "jsonl", "--rrn-policy", "structural", os.path.join(d, "weak.txt")])
+    check(any(r["kind"] == "finding" for r in parse_jsonl(out)), "--rrn-policy structural")
+    code, out, _ = run(["-f", "jsonl", "--rrn-policy", "checksum", os.path.join(d, "weak.txt")])
+    check(code == 0, "--rrn-policy checksum")
+    code, out, _ = run(["--color", "always", os.path.join(d, "a.csv")])
+    check("\033[" in out, "--color always")
+    code, out, _ = run(["--color", "never", os.path.join(d, "a.csv")])
+    check("\033[" not in out, "--color never")
+    old = os.path.join(d, "a.csv")
+    os.utime(old, (1_000_000_000, 1_000_000_000))
+    code, out, _ = run(["-f", "jsonl", "--retention", "1y", "--time", "atime", old])
+    check(any(r.get("retention_breach") for r in parse_jsonl(out)), "--time atime")
+    code, out, _ = run(["-f", "jsonl", "--retention", "1y", "--time", "ctime", old])
+    check(not any(r.get("retention_breach") for r in parse_jsonl(out)), "--time ctime (just changed)")
+    z = os.path.join(d, "z.zip")
+    with zipfile.ZipFile(z, "w") as zf:
+        for i in range(5):
+            zf.writestr("m%d.txt" % i, "주민등록번호 900101-1234568\n" * 200)
+    big = os.path.join(d, "big.zip")
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.txt", "a" * (17 << 20))  # ratio ~1000: past the 16 MiB floor
+    code, out, _ = run(["-f", "jsonl", "--max-ratio", "2000", big])
+    check(code == 0, "a highly compressible member under --max-ratio passes")
+    code, out, _ = run(["-f", "jsonl", "--max-ratio", "100", big])
+    top = [r for r in parse_jsonl(out) if r["kind"] == "file" and r["path"] == big]
+    check(top and top[0]["status"] == "skipped" and "ratio" in top[0]["reason"], "--max-ratio 100")
+    os.unlink(big)
+    for opt, val, word in (("--max-members", "2", "members"), ("--max-extracted", "1K", "extracted"),
+                           ("--max-buffer", "1K", None)):
+        code, out, _ = run(["-f", "jsonl", opt, val, z])
+        recs = parse_jsonl(out)
+        top = [r for r in recs if r["kind"] == "file" and r["path"] == z]
+        if word:
+            check(top and top[0]["status"] == "skipped" and word in top[0]["reason"],
+                  "%s %s: %r" % (opt, val, top))
+        else:
+            # members are text, streamed: the buffer limit does not apply to them
+            check(not top and len([r for r in recs if r["kind"] == "finding"]) == 1000,
+                  "%s does not affect streamed text members: %r" % (opt, top))
+    # a symbolic link loop, followed
+    os.mkdir(os.path.join(d, "sub"))
+    os.symlink("..", os.path.join(d, "sub", "up"))
+    code, out, _ = run(["-f", "jsonl", "--follow", d])
+    recs = parse_jsonl(out)
+    check(any(r["kind"] == "file" and r["path"].endswith("sub/up") and "already walked" in r["reason"]
+              for r in recs), "--follow reports a symbolic link loop")
+    # another file system, reached through a link
+    if os.path.isdir("/dev/shm") and os.stat("/dev/shm").st_dev != os.stat(d).st_dev:
+        other = tempfile.mkdtemp(dir="/dev/shm")
+        with open(os.path.join(other, "o.txt"), "w") as f:
+            f.write("주민등록번호 900101-1234568\n")
+        os.symlink(other, os.path.join(d, "mnt"))
+        code, out, _ = run(["-f", "jsonl", "--follow", "--one-file-system", d])
+        recs = parse_jsonl(out)
+        check(any(r["kind"] == "file" and r["path"].endswith("/mnt") and "file system" in r["reason"]
+                  for r in recs), "--one-file-system")
+        code, out, _ = run(["-f", "jsonl", "--follow", d])
+        check(any(r["kind"] == "finding" and r["path"].endswith("mnt/o.txt") for r in parse_jsonl(out)),
+              "without --one-file-system the link is followed")
+        os.unlink(os.path.join(d, "mnt"))
+        import shutil
+        shutil.rmtree(other)
+    # an unreadable file: root reads everything, so run as nobody when root
+    secret = os.path.join(d, "secret.txt")
+    with open(secret, "w") as f:
+        f.write("주민등록번호 900101-1234568\n")
+    os.chmod(secret, 0)
+    cmd = [PIISCAN, "-f", "jsonl", d]
+    if os.geteuid() == 0:
+        os.chmod(d, 0o755)
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+    p = subprocess.run(cmd, capture_output=True)
+    recs = parse_jsonl(p.stdout.decode())
+    check(p.returncode == 2 and any(r["kind"] == "file" and r["path"] == secret and
+                                    r["status"] == "error" for r in recs),
+          "an unreadable file is reported and exits 2: %r" % (p.returncode,))
+    check(SUMMARY.get("errors", 0) >= 1, "the summary counts the unreadable file")
+
 # --- pre-commit: --staged scans the index, not the work tree
 if subprocess.run(["git", "--version"], capture_output=True).returncode == 0:
     with tempfile.TemporaryDirectory() as d:
