@@ -100,6 +100,11 @@ _BY_STATUS = {
 }
 
 
+for _cls in (Error, *_BY_STATUS.values()):
+    _cls.__module__ = "piiscan"
+del _cls
+
+
 def _make(status: int, message: str, **extra: Any) -> Error:
     """Builds the exception for a C status (called by the extension)."""
     cls = _BY_STATUS.get(status, Error)

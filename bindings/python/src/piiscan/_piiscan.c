@@ -77,9 +77,16 @@ static PyObject *raise_io(int status, int err, PyObject *filename)
                                     filename ? filename : Py_None);
     if (!extra)
         return NULL;
-    char msg[256];
-    snprintf(msg, sizeof msg, "%s: %s", piiscan_strerror((piiscan_status)status),
-             err ? strerror(err) : "read failed");
+    char msg[1200];
+    const char *what = err ? strerror(err) : "could not be read";
+    PyObject *fb = NULL;
+    if (filename && filename != Py_None && PyUnicode_FSConverter(filename, &fb))
+        snprintf(msg, sizeof msg, "%.1000s: %s", PyBytes_AS_STRING(fb), what);
+    else {
+        PyErr_Clear();
+        snprintf(msg, sizeof msg, "%s: %s", piiscan_strerror((piiscan_status)status), what);
+    }
+    Py_XDECREF(fb);
     raise_status(status, msg, extra);
     Py_DECREF(extra);
     return NULL;
