@@ -108,12 +108,14 @@ del _cls
 def _make(status: int, message: str, **extra: Any) -> Error:
     """Builds the exception for a C status (called by the extension)."""
     cls = _BY_STATUS.get(status, Error)
+    exc: Error
     if cls is FileError:
-        exc = FileError(message, status)
+        ferr = FileError(message, status)
         # OSError's own attributes, so `except OSError` handlers see them.
-        exc.errno = extra.pop("errno", None) or None
-        exc.strerror = message
-        exc.filename = extra.pop("filename", None)
+        ferr.errno = extra.pop("errno", None) or None
+        ferr.strerror = message
+        ferr.filename = extra.pop("filename", None)
+        exc = ferr
     else:
         exc = cls(message, status)
     for key, value in extra.items():
