@@ -160,6 +160,7 @@ def test_raw_only_on_request(raw_engine, engine):
     assert f.raw == RRN and raw_engine.expose_raw
     (g,) = engine.scan(f"RRN {RRN}")
     assert g.raw is None and not engine.expose_raw
+    assert len({g, engine.scan(f"RRN {RRN}")[0]}) == 1
     assert "raw" not in g.as_dict() and f.as_dict(include_raw=True)["raw"] == RRN
     assert f.as_dict()["text"] == "900101-1******"
 

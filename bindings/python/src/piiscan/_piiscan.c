@@ -338,6 +338,17 @@ static PyObject *Finding_richcompare(PyObject *a, PyObject *b, int op)
     return PyBool_FromLong(eq);
 }
 
+static Py_hash_t Finding_hash(FindingObject *self)
+{
+    PyObject *t = Py_BuildValue("(OOKKK)", self->type, self->path ? self->path : Py_None,
+                                self->line, self->offset, self->length);
+    if (!t)
+        return -1;
+    Py_hash_t h = PyObject_Hash(t);
+    Py_DECREF(t);
+    return h;
+}
+
 static PyMemberDef Finding_members[] = {
     {"type", T_OBJECT, offsetof(FindingObject, type), READONLY,
      "Type id: 'kr_rrn', 'kr_frn', 'card', 'kr_phone', 'kr_account', 'email', ... or a custom id."},
@@ -390,6 +401,7 @@ static PyTypeObject FindingType = {
               "repr() and str() show only the masked rendition (text); the raw value is in\n"
               "`raw`, and only when the engine was made with expose_raw=True.",
     .tp_richcompare = Finding_richcompare,
+    .tp_hash = (hashfunc)Finding_hash,
     .tp_members = Finding_members,
     .tp_getset = Finding_getset,
     .tp_methods = Finding_methods,
