@@ -53,5 +53,5 @@ echo "== building and installing the package"
 
 echo "== pytest"
 cd "$work"
-PIISCAN_REPO=$(cd "$here/../.." && pwd) "$py" -m pytest -p no:cacheprovider -q -rs "$here/tests" "$@" ||
+PYTHONDONTWRITEBYTECODE=1 PIISCAN_REPO=$(cd "$here/../.." && pwd) "$py" -m pytest -p no:cacheprovider -q -rs "$here/tests" "$@" ||
   fail "tests failed"

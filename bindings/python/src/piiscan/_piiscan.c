@@ -448,7 +448,8 @@ static PyObject *FileStatus_str(FileStatusObject *self)
 static PyObject *FileStatus_get_ok(FileStatusObject *self, void *closure)
 {
     (void)closure;
-    return PyBool_FromLong(self->status == str_status[PIISCAN_FILE_OK]);
+    int eq = PyObject_RichCompareBool(self->status, str_status[PIISCAN_FILE_OK], Py_EQ);
+    return eq < 0 ? NULL : PyBool_FromLong(eq);
 }
 
 static PyObject *FileStatus_as_dict(FileStatusObject *self, PyObject *unused)
