@@ -232,7 +232,11 @@ typedef enum piiscan_option {
     /** Bytes of memory for files held whole because their format needs
      *  random access (documents, PDFs, 7z inside archives), all nesting
      *  levels together (default 256 MiB). */
-    PIISCAN_OPT_MAX_BUFFER = 10
+    PIISCAN_OPT_MAX_BUFFER = 10,
+    /** 1 (default): a value on a line that contains "piiscan:allow" within
+     *  256 bytes of it is not reported (a test fixture, a documented
+     *  example).  0: the marker is ignored. */
+    PIISCAN_OPT_ALLOW_MARKER = 11
 } piiscan_option;
 
 /** Values of PIISCAN_OPT_ENCODING. */
@@ -520,6 +524,14 @@ PIISCAN_API piiscan_status piiscan_walker_include(piiscan_walker *w, const char 
 /** Adds a glob of paths to leave out (files, or whole directories). */
 PIISCAN_API piiscan_status piiscan_walker_exclude(piiscan_walker *w, const char *glob);
 PIISCAN_API void piiscan_walker_free(piiscan_walker *w);
+
+/** 1 if the walker would leave out `relpath` (a file path relative to
+ *  `root`, '/'-separated): an exclude, a .piiscanignore rule in `root` or a
+ *  directory on the way (when ignore files are on), a left-out parent
+ *  directory, or no matching include.  0 otherwise (also on bad arguments).
+ *  For paths that do not come from a walk, such as git's staged files. */
+PIISCAN_API int piiscan_walker_leaves_out(const piiscan_walker *w, const char *root,
+                                          const char *relpath);
 
 /** One entry of a walk.  Valid during the callback only. */
 typedef struct piiscan_walk_entry {

@@ -86,6 +86,7 @@ void pii_options_defaults(struct piiscan_options *o)
     o->expose_raw = 0;
     o->rrn_policy = PIISCAN_RRN_CONTEXT;
     o->report_masked = 1;
+    o->allow_marker = 1;
     o->max_depth = 8;
     o->max_extracted = (uint64_t)16 << 30;
     o->max_ratio = 250;
@@ -135,6 +136,11 @@ PIISCAN_API piiscan_status piiscan_options_set(piiscan_options *o, piiscan_optio
             return PIISCAN_E_INVALID;
         o->report_masked = (int)v;
         return PIISCAN_OK;
+    case PIISCAN_OPT_ALLOW_MARKER:
+        if (v != 0 && v != 1)
+            return PIISCAN_E_INVALID;
+        o->allow_marker = (int)v;
+        return PIISCAN_OK;
     case PIISCAN_OPT_MAX_DEPTH:
         if (v < 0 || v > 64)
             return PIISCAN_E_INVALID;
@@ -178,6 +184,9 @@ PIISCAN_API piiscan_status piiscan_options_get(const piiscan_options *o, piiscan
         return PIISCAN_OK;
     case PIISCAN_OPT_REPORT_MASKED:
         *v = o->report_masked;
+        return PIISCAN_OK;
+    case PIISCAN_OPT_ALLOW_MARKER:
+        *v = o->allow_marker;
         return PIISCAN_OK;
     case PIISCAN_OPT_MAX_DEPTH:
         *v = o->max_depth;

@@ -179,7 +179,7 @@ struct member {
     struct archive *a;
     struct src *s;
     px_doc *d;
-    uint64_t last_fed;
+    uint64_t *accounted; /* bytes of the source already set against output (headers included) */
     int fatal, encrypted;
     const char *err;
 };
@@ -200,8 +200,8 @@ static long member_read(void *ctx, const void **buf, const char **err)
             *err = m->err ? m->err : "archive read error";
             return -1;
         }
-        uint64_t consumed = m->s->fed - m->last_fed;
-        m->last_fed = m->s->fed;
+        uint64_t consumed = m->s->fed - *m->accounted;
+        *m->accounted = m->s->fed;
         if (px_account(m->d, size, consumed) != PX_CONTINUE) {
             *err = "limit";
             return -1;
@@ -219,7 +219,7 @@ static int ar_run(px_doc *d, struct src *s, int raw)
         return PX_CONTINUE;
     }
     int rc = PX_CONTINUE, retries = 0;
-    uint64_t entries = 0, encrypted = 0;
+    uint64_t entries = 0, encrypted = 0, accounted = 0;
     char rawname[256];
     for (;;) {
         struct archive_entry *e;
@@ -260,7 +260,7 @@ static int ar_run(px_doc *d, struct src *s, int raw)
             }
             continue;
         }
-        struct member m = {a, s, d, s->fed, 0, 0, NULL};
+        struct member m = {a, s, d, &accounted, 0, 0, NULL};
         px_reader rd = {member_read, &m,
                         archive_entry_size_is_set(e) ? (int64_t)archive_entry_size(e) : -1};
         if (px_member_reader(d, name, &rd) == PX_ABORT) {

@@ -599,8 +599,8 @@ int px_account(px_doc *d, uint64_t produced, uint64_t consumed)
     /* A member that expands more than max_ratio times is a bomb, checked
      * once it has produced enough that a small, very repetitive file
      * (a sheet of empty cells) does not trip it. */
-    if (consumed && d->produced > ((uint64_t)16 << 20) &&
-        d->produced / (d->consumed ? d->consumed : 1) > j->max_ratio)
+    if (d->consumed && d->produced > ((uint64_t)16 << 20) &&
+        d->produced / d->consumed > j->max_ratio)
         return job_abort_limit(d, "compression ratio above %llu:1 (limit; a decompression bomb?)",
                                (unsigned long long)j->max_ratio);
     if (j->top_size && j->extracted > ((uint64_t)64 << 20) &&
@@ -1122,7 +1122,7 @@ static piiscan_status scan_fd_job(px_job *j, int fd, const char *name)
     } else if (kind == PXK_MEDIA) {
         px_set_status(&d, PX_UNSUPPORTED, "%s file: no text to scan", d.format);
     } else if (kind == PXK_ARCHIVE || kind == PXK_STREAM_ARCHIVE ||
-               (kind == PXK_ZIP && size > PX_ZIP_IN_MEMORY)) {
+               (kind == PXK_ZIP && (size > PX_ZIP_IN_MEMORY || size > j->max_buffer))) {
         px_extract_archive_fd(&d, fd, pos, size);
     } else {
         uint8_t *buf = px_buffer_alloc(&d, (size_t)size);

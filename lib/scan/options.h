@@ -15,6 +15,7 @@ struct piiscan_options {
     int expose_raw;
     int rrn_policy;     /* PIISCAN_RRN_* */
     int report_masked;
+    int allow_marker;   /* honour "piiscan:allow" on the value's line */
     /* limits of file scans (extract/) */
     unsigned max_depth;
     uint64_t max_extracted, max_ratio, max_members, max_buffer;

@@ -550,3 +550,51 @@ PIISCAN_API piiscan_status piiscan_walk(const piiscan_walker *w, const char *roo
         return PIISCAN_STOPPED;
     return result;
 }
+
+PIISCAN_API int piiscan_walker_leaves_out(const piiscan_walker *w, const char *root,
+                                          const char *relpath)
+{
+    if (!w || w->magic != WALKER_MAGIC || !root || !relpath || !*relpath)
+        return 0;
+    walk k;
+    memset(&k, 0, sizeof k);
+    k.w = w;
+    size_t rl = strlen(root), pl = strlen(relpath);
+    if (rl + pl + 2 >= sizeof k.path)
+        return 0;
+    memcpy(k.path, root, rl + 1);
+    while (rl > 1 && k.path[rl - 1] == '/')
+        k.path[--rl] = 0;
+    k.root_len = rl;
+    int out = 0;
+    /* Each directory on the way: its own rules may leave it out, then its
+     * ignore file applies below it -- as a walk would see it. */
+    const char *p = relpath;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t dl = (size_t)(p - relpath);
+        k.path[rl] = 0;
+        if (dl) {
+            k.path[rl] = '/';
+            memcpy(k.path + rl + 1, relpath, dl - 1);
+            k.path[rl + dl] = 0;
+            if (left_out(&k, rel_of(&k), 1)) {
+                out = 1;
+                break;
+            }
+        }
+        if (w->ignore_files)
+            load_ignore_file(&k, rel_of(&k));
+        if (!slash)
+            break;
+        p = slash + 1;
+    }
+    if (!out) {
+        k.path[rl] = '/';
+        memcpy(k.path + rl + 1, relpath, pl + 1);
+        out = left_out(&k, rel_of(&k), 0);
+    }
+    rules_truncate(&k.ignore, 0);
+    free(k.ignore.v);
+    return out;
+}

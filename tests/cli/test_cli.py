@@ -36,17 +36,31 @@ FINDING_KEYS = {"kind": str, "path": str, "type": str, "line": int, "offset": in
                 "masked": bool, "match": str, "validation": str, "confidence": str}
 
 
+SUMMARY = {}
+
+
 def parse_jsonl(out):
+    """Finding and file records; the summary record (last line) goes to SUMMARY."""
     recs = []
+    SUMMARY.clear()
     for line in out.splitlines():
         rec = json.loads(line)  # every line must be valid JSON
-        recs.append(rec)
+        if rec["kind"] == "summary":
+            SUMMARY.update(rec)
+        else:
+            recs.append(rec)
         if rec["kind"] == "finding":
             for k, t in FINDING_KEYS.items():
                 check(isinstance(rec.get(k), t), "finding field %s is %r" % (k, rec.get(k)))
             check(rec["validation"] in ("checksum", "structural", "context"), "validation value")
             check(rec["confidence"] in ("high", "medium", "low"), "confidence value")
             check("raw" not in rec, "raw field without --show-raw")
+        elif rec["kind"] == "summary":
+            for k in ("files", "members", "bytes", "findings", "masked", "unmasked", "errors",
+                      "encrypted", "by_type"):
+                check(k in rec, "summary field %s" % k)
+            check(rec["findings"] == sum(1 for r in recs if r["kind"] == "finding"),
+                  "summary counts the findings")
         else:
             check(rec["kind"] == "file" and rec["status"] and "reason" in rec, "file record %r" % rec)
     return recs
@@ -64,6 +78,15 @@ code, out, _ = run(["--help"])
 check(code == 0 and "Exit status" in out and "--show-raw" in out, "--help")
 code, _, err = run(["--no-such-option"])
 check(code == 2, "unknown option exits 2")
+
+# every long option in --help is in the man page, and the other way round
+import re
+code, out, _ = run(["--help"])
+help_opts = set(re.findall(r"--([a-z][a-z-]+)", out))
+man = open(os.path.join(ROOT, "docs", "piiscan.1")).read().replace("\\-", "-")
+man_opts = set(re.findall(r"--([a-z][a-z-]+)", man))
+check(help_opts <= man_opts, "options missing from docs/piiscan.1: %s" % sorted(help_opts - man_opts))
+check(man_opts <= help_opts, "options in the man page but not in --help: %s" % sorted(man_opts - help_opts))
 
 # --- the sample folder, JSON Lines
 code, out, err = run(["--format", "jsonl", SAMPLE])
@@ -119,7 +142,10 @@ for raw in RAW:
 
 # --- a file with nothing, stdin, errors
 code, out, _ = run([os.path.join(SAMPLE, "clean.txt")])
-check(code == 0 and out == "", "clean file exits 0 silently")
+check(code == 0 and "0 findings" in out and ":" not in out.split("\n")[0],
+      "clean file exits 0 with only the summary: %r" % out)
+code, out, _ = run(["-q", os.path.join(SAMPLE, "clean.txt")])
+check(code == 0 and out == "", "clean file with -q exits 0 silently: %r" % out)
 code, out, _ = run(["--format", "jsonl", "-"], stdin="전화 010-2345-6789\n".encode())
 recs = parse_jsonl(out)
 check(code == 1 and len(recs) == 1 and recs[0]["path"] == "-" and recs[0]["type"] == "kr_phone", "stdin")
@@ -205,6 +231,223 @@ with tempfile.TemporaryDirectory() as d:
     recs = parse_jsonl(out)
     check(code == 2 and any(r["kind"] == "file" and r["status"] == "error" for r in recs),
           "a corrupt zip is an error, exit 2: %r" % recs)
+
+# --- audits: -j, retention, fingerprints, baselines, --fail-on, --output
+with tempfile.TemporaryDirectory() as d:
+    for i in range(12):
+        with open(os.path.join(d, "f%02d.txt" % i), "w") as f:
+            f.write("n\n" * i + "주민등록번호 900101-1234568 tel 010-2345-6789\n")
+    old = os.path.join(d, "f00.txt")
+    os.utime(old, (1_000_000_000, 1_000_000_000))  # 2001
+    key = ["--fingerprint-key", "test-key"]
+    _, o1, _ = run(["-f", "jsonl", "-j", "1"] + key + [d])
+    _, o4, _ = run(["-f", "jsonl", "-j", "4"] + key + [d])
+    r1, r4 = parse_jsonl(o1), parse_jsonl(o4)
+    norm = lambda rs: sorted(json.dumps(r, sort_keys=True) for r in rs)
+    check(len(r1) == 24 and norm(r1) == norm(r4), "-j 4 reports the same findings as -j 1")
+    fps = {r["fingerprint"] for r in r1 if r["type"] == "kr_rrn"}
+    check(len(fps) == 1 and len(next(iter(fps))) == 64, "one value, one 64-hex fingerprint")
+    check("900101-1234568" not in o1, "fingerprints do not leak the value")
+    _, o5, _ = run(["-f", "jsonl", "--fingerprint-key", "other"] + [d])
+    check(not fps & {r["fingerprint"] for r in parse_jsonl(o5) if "fingerprint" in r},
+          "another key gives other fingerprints")
+    # the same value written differently has the same fingerprint
+    code, o6, _ = run(["-f", "jsonl"] + key + ["-"], stdin="주민번호 9001011234568\n".encode())
+    check([r.get("fingerprint") for r in parse_jsonl(o6)] == list(fps),
+          "9001011234568 and 900101-1234568 share a fingerprint")
+    # retention: only the old file with findings is a breach
+    code, out, _ = run(["-f", "jsonl", "--retention", "5y", d])
+    recs = parse_jsonl(out)
+    breaches = [r for r in recs if r["kind"] == "file" and r.get("retention_breach")]
+    check(len(breaches) == 1 and breaches[0]["path"] == old and breaches[0]["age_days"] > 5 * 365
+          and SUMMARY.get("retention_breaches") == 1, "--retention 5y: %r" % breaches)
+    code, _, _ = run(["--retention", "5x", d])
+    check(code == 2, "--retention with a bad unit exits 2")
+    # baseline: written, then the same findings are suppressed even after lines move
+    bl = os.path.join(d, "..", os.path.basename(d) + ".baseline")
+    code, _, err = run(["--write-baseline", bl, d])
+    check(code == 2 and "fingerprint-key" in err, "--write-baseline needs a key")
+    code, _, _ = run(["-q", "--write-baseline", bl] + key + [d])
+    check(code == 1 and "900101-1234568" not in open(bl).read(), "baseline written without values")
+    with open(os.path.join(d, "f03.txt"), "w") as f:
+        f.write("new first line\n" * 5 + "주민등록번호 900101-1234568\n")
+    code, out, _ = run(["-f", "jsonl", "--baseline", bl] + key + [d])
+    check(code == 0 and not [r for r in parse_jsonl(out) if r["kind"] == "finding"],
+          "baseline suppresses known findings despite line drift")
+    with open(os.path.join(d, "new.txt"), "w") as f:
+        f.write("카드 4111 1111 1111 1111\n")
+    code, out, _ = run(["-f", "jsonl", "--baseline", bl] + key + [d])
+    check(code == 1 and [r["path"] for r in parse_jsonl(out) if r["kind"] == "finding"]
+          == [os.path.join(d, "new.txt")], "a new finding is not in the baseline")
+    os.unlink(bl)
+    # --fail-on: phones found but only cards fail
+    code, _, _ = run(["-q", "--fail-on", "card", os.path.join(d, "f01.txt")])
+    check(code == 0, "--fail-on card ignores RRNs and phones for the exit status")
+    code, _, _ = run(["-q", "--fail-on", "kr_phone", os.path.join(d, "f01.txt")])
+    check(code == 1, "--fail-on kr_phone")
+    rep = os.path.join(d, "..", os.path.basename(d) + ".jsonl")
+    code, out, _ = run(["-f", "jsonl", "-o", rep, os.path.join(d, "f01.txt")])
+    check(code == 1 and out == "" and '"kind":"summary"' in open(rep).read(), "--output")
+    os.unlink(rep)
+
+# --- walking: .piiscanignore, --exclude, FIFOs, links
+with tempfile.TemporaryDirectory() as d:
+    os.mkdir(os.path.join(d, "fixtures"))
+    for name in ("a.txt", "fixtures/b.txt", "c.log"):
+        with open(os.path.join(d, name), "w") as f:
+            f.write("주민등록번호 900101-1234568\n")
+    with open(os.path.join(d, ".piiscanignore"), "w") as f:
+        f.write("fixtures/\n")
+    os.mkfifo(os.path.join(d, "pipe"))
+    os.symlink("a.txt", os.path.join(d, "link.txt"))
+    code, out, _ = run(["-f", "jsonl", "--exclude", "*.log", d])
+    recs = parse_jsonl(out)
+    found = sorted(r["path"] for r in recs if r["kind"] == "finding")
+    check(found == [os.path.join(d, "a.txt")], ".piiscanignore and --exclude: %r" % found)
+    st = {os.path.basename(r["path"]): r["status"] for r in recs if r["kind"] == "file"}
+    check(st.get("pipe") == "skipped" and st.get("link.txt") == "skipped",
+          "FIFO and symbolic link reported skipped: %r" % st)
+    code, out, _ = run(["-f", "jsonl", "--follow", "--no-ignore", d])
+    found = sorted(os.path.basename(r["path"]) for r in parse_jsonl(out) if r["kind"] == "finding")
+    check(found == ["a.txt", "b.txt", "c.log", "link.txt"], "--follow --no-ignore: %r" % found)
+
+# --- the remaining options, each on a small tree
+with tempfile.TemporaryDirectory() as d:
+    with open(os.path.join(d, "a.csv"), "w") as f:
+        f.write("주민등록번호,900101-1234568\n")
+    with open(os.path.join(d, "b.txt"), "w") as f:
+        f.write("x" * 5000 + "\n주민등록번호 880411-2238459\n")
+    with open(os.path.join(d, "weak.txt"), "w") as f:
+        f.write("9001011234567\n")  # bare 13 digits, check digit fails: policy decides
+    code, out, _ = run(["-f", "jsonl", "--include", "*.csv", d])
+    check([r["path"] for r in parse_jsonl(out) if r["kind"] == "finding"]
+          == [os.path.join(d, "a.csv")], "--include")
+    code, out, _ = run(["-f", "jsonl", "--max-filesize", "1K", d])
+    recs = parse_jsonl(out)
+    check(any(r["kind"] == "file" and r["path"].endswith("b.txt") and r["status"] == "skipped"
+              and "larger than 1024" in r["reason"] for r in recs), "--max-filesize")
+    code, out, _ = run(["-f", "jsonl", "--rrn-policy", "structural", os.path.join(d, "weak.txt")])
+    check(any(r["kind"] == "finding" for r in parse_jsonl(out)), "--rrn-policy structural")
+    code, out, _ = run(["-f", "jsonl", "--rrn-policy", "checksum", os.path.join(d, "weak.txt")])
+    check(code == 0, "--rrn-policy checksum")
+    code, out, _ = run(["--color", "always", os.path.join(d, "a.csv")])
+    check("\033[" in out, "--color always")
+    code, out, _ = run(["--color", "never", os.path.join(d, "a.csv")])
+    check("\033[" not in out, "--color never")
+    old = os.path.join(d, "a.csv")
+    os.utime(old, (1_000_000_000, 1_000_000_000))
+    code, out, _ = run(["-f", "jsonl", "--retention", "1y", "--time", "atime", old])
+    check(any(r.get("retention_breach") for r in parse_jsonl(out)), "--time atime")
+    code, out, _ = run(["-f", "jsonl", "--retention", "1y", "--time", "ctime", old])
+    check(not any(r.get("retention_breach") for r in parse_jsonl(out)), "--time ctime (just changed)")
+    z = os.path.join(d, "z.zip")
+    with zipfile.ZipFile(z, "w") as zf:
+        for i in range(5):
+            zf.writestr("m%d.txt" % i, "주민등록번호 900101-1234568\n" * 200)
+    big = os.path.join(d, "big.zip")
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.txt", "a" * (17 << 20))  # ratio ~1000: past the 16 MiB floor
+    code, out, _ = run(["-f", "jsonl", "--max-ratio", "2000", big])
+    check(code == 0, "a highly compressible member under --max-ratio passes")
+    code, out, _ = run(["-f", "jsonl", "--max-ratio", "100", big])
+    top = [r for r in parse_jsonl(out) if r["kind"] == "file" and r["path"] == big]
+    check(top and top[0]["status"] == "skipped" and "ratio" in top[0]["reason"], "--max-ratio 100")
+    os.unlink(big)
+    for opt, val, word in (("--max-members", "2", "members"), ("--max-extracted", "1K", "extracted"),
+                           ("--max-buffer", "1K", None)):
+        code, out, _ = run(["-f", "jsonl", opt, val, z])
+        recs = parse_jsonl(out)
+        top = [r for r in recs if r["kind"] == "file" and r["path"] == z]
+        if word:
+            check(top and top[0]["status"] == "skipped" and word in top[0]["reason"],
+                  "%s %s: %r" % (opt, val, top))
+        else:
+            # members are text, streamed: the buffer limit does not apply to them
+            check(not top and len([r for r in recs if r["kind"] == "finding"]) == 1000,
+                  "%s does not affect streamed text members: %r" % (opt, top))
+    # a symbolic link loop, followed
+    os.mkdir(os.path.join(d, "sub"))
+    os.symlink("..", os.path.join(d, "sub", "up"))
+    code, out, _ = run(["-f", "jsonl", "--follow", d])
+    recs = parse_jsonl(out)
+    check(any(r["kind"] == "file" and r["path"].endswith("sub/up") and "already walked" in r["reason"]
+              for r in recs), "--follow reports a symbolic link loop")
+    # another file system, reached through a link
+    if os.path.isdir("/dev/shm") and os.stat("/dev/shm").st_dev != os.stat(d).st_dev:
+        other = tempfile.mkdtemp(dir="/dev/shm")
+        with open(os.path.join(other, "o.txt"), "w") as f:
+            f.write("주민등록번호 900101-1234568\n")
+        os.symlink(other, os.path.join(d, "mnt"))
+        code, out, _ = run(["-f", "jsonl", "--follow", "--one-file-system", d])
+        recs = parse_jsonl(out)
+        check(any(r["kind"] == "file" and r["path"].endswith("/mnt") and "file system" in r["reason"]
+                  for r in recs), "--one-file-system")
+        code, out, _ = run(["-f", "jsonl", "--follow", d])
+        check(any(r["kind"] == "finding" and r["path"].endswith("mnt/o.txt") for r in parse_jsonl(out)),
+              "without --one-file-system the link is followed")
+        os.unlink(os.path.join(d, "mnt"))
+        import shutil
+        shutil.rmtree(other)
+    # an unreadable file: root reads everything, so run as nobody when root
+    secret = os.path.join(d, "secret.txt")
+    with open(secret, "w") as f:
+        f.write("주민등록번호 900101-1234568\n")
+    os.chmod(secret, 0)
+    cmd = [PIISCAN, "-f", "jsonl", d]
+    if os.geteuid() == 0:
+        os.chmod(d, 0o755)
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+    p = subprocess.run(cmd, capture_output=True)
+    recs = parse_jsonl(p.stdout.decode())
+    check(p.returncode == 2 and any(r["kind"] == "file" and r["path"] == secret and
+                                    r["status"] == "error" for r in recs),
+          "an unreadable file is reported and exits 2: %r" % (p.returncode,))
+    check(SUMMARY.get("errors", 0) >= 1, "the summary counts the unreadable file")
+
+# --- pre-commit: --staged scans the index, not the work tree
+if subprocess.run(["git", "--version"], capture_output=True).returncode == 0:
+    with tempfile.TemporaryDirectory() as d:
+        g = lambda *a: subprocess.run(["git", "-C", d] + list(a), capture_output=True, check=True)
+        g("init", "-q")
+        g("config", "user.email", "t@example.com")
+        g("config", "user.name", "t")
+        with open(os.path.join(d, "clean.txt"), "w") as f:
+            f.write("hello\n")
+        g("add", "clean.txt")
+        staged = lambda: subprocess.run([PIISCAN, "--staged", "-q", "-f", "jsonl"], cwd=d,
+                                        capture_output=True)
+        p = staged()
+        check(p.returncode == 0, "--staged with clean staged content exits 0: %r" % p.stderr)
+        # the work tree gets an RRN, the index does not: still clean
+        with open(os.path.join(d, "clean.txt"), "a") as f:
+            f.write("주민등록번호 900101-1234568\n")
+        check(staged().returncode == 0, "--staged ignores unstaged changes")
+        g("add", "clean.txt")
+        p = staged()
+        recs = parse_jsonl(p.stdout.decode())
+        check(p.returncode == 1 and [r["path"] for r in recs if r["kind"] == "finding"]
+              == ["clean.txt"] and b"refused" in p.stderr and b"piiscan:allow" in p.stderr,
+              "--staged finds the staged RRN and says how to allow it: %r" % p.stderr)
+        # the allow marker clears it
+        with open(os.path.join(d, "clean.txt"), "w") as f:
+            f.write("hello\n주민등록번호 900101-1234568 (test data) piiscan:allow\n")
+        g("add", "clean.txt")
+        check(staged().returncode == 0, "piiscan:allow on the line allows the commit")
+        # a real hook: the commit is refused
+        hook = os.path.join(d, ".git", "hooks", "pre-commit")
+        with open(hook, "w") as f:
+            f.write("#!/bin/sh\nexec '%s' --staged --quiet\n" % PIISCAN)
+        os.chmod(hook, 0o755)
+        with open(os.path.join(d, "leak.csv"), "w") as f:
+            f.write("name,card\nkim,4111-1111-1111-1111\n")
+        g("add", "leak.csv")
+        c = subprocess.run(["git", "-C", d, "commit", "-q", "-m", "x"], capture_output=True)
+        check(c.returncode != 0 and b"4111-1111-1111-1111" not in c.stderr,
+              "the pre-commit hook refuses the commit without printing the value")
+        with open(os.path.join(d, ".piiscanignore"), "w") as f:
+            f.write("leak.csv\n")
+        c = subprocess.run(["git", "-C", d, "commit", "-q", "-m", "x"], capture_output=True)
+        check(c.returncode == 0, ".piiscanignore applies to --staged: %r" % c.stderr)
 
 if failures:
     print("%d CLI check(s) failed" % len(failures))

@@ -1,0 +1,144 @@
+/* report_jsonl.c -- JSON Lines: one object per finding and per file record,
+ * then one summary object (DESIGN.md's output contract; the schema is
+ * docs/schema/piiscan-jsonl.schema.json). */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+void json_string(FILE *out, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    fputc('"', out);
+    while (p < end) {
+        unsigned char c = *p;
+        if (c == '"' || c == '\\') {
+            fputc('\\', out);
+            fputc(c, out);
+            p++;
+        } else if (c < 0x20 || c == 0x7f) {
+            fprintf(out, "\\u%04x", c);
+            p++;
+        } else if (c < 0x80) {
+            fputc(c, out);
+            p++;
+        } else {
+            /* Copy a well-formed UTF-8 sequence, else emit U+FFFD for one byte. */
+            size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+            int ok = n && (size_t)(end - p) >= n;
+            for (size_t i = 1; ok && i < n; i++)
+                ok = (p[i] & 0xC0) == 0x80;
+            if (ok && n == 3 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0)))
+                ok = 0;
+            if (ok && n == 4 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)))
+                ok = 0;
+            if (ok) {
+                fwrite(p, 1, n, out);
+                p += n;
+            } else {
+                fputs("\\ufffd", out);
+                p++;
+            }
+        }
+    }
+    fputc('"', out);
+}
+
+static void js(FILE *out, const char *s)
+{
+    json_string(out, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void jsonl_begin(report_writer *w)
+{
+    (void)w;
+}
+
+static void jsonl_finding(report_writer *w, const report_finding *f)
+{
+    FILE *o = w->out;
+    fputs("{\"kind\":\"finding\",\"path\":", o);
+    js(o, f->path);
+    fputs(",\"type\":", o);
+    js(o, f->type);
+    fprintf(o, ",\"line\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64
+               ",\"masked\":%s,\"match\":",
+            f->line, f->offset, f->length, f->masked ? "true" : "false");
+    js(o, f->match);
+    fprintf(o, ",\"validation\":\"%s\",\"confidence\":\"%s\"", f->validation, f->confidence);
+    if (f->fingerprint)
+        fprintf(o, ",\"fingerprint\":\"%s\"", f->fingerprint);
+    if (w->show_raw && f->raw) {
+        fputs(",\"raw\":", o);
+        json_string(o, f->raw, f->raw_len);
+    }
+    fputs("}\n", o);
+}
+
+static void jsonl_file(report_writer *w, const report_file *f)
+{
+    FILE *o = w->out;
+    fputs("{\"kind\":\"file\",\"path\":", o);
+    js(o, f->path);
+    fprintf(o, ",\"status\":\"%s\",\"reason\":", f->status);
+    js(o, f->reason);
+    if (f->format && *f->format) {
+        fputs(",\"format\":", o);
+        js(o, f->format);
+    }
+    if (f->mtime)
+        fprintf(o, ",\"mtime\":%" PRId64, f->mtime);
+    if (f->age_days >= 0)
+        fprintf(o, ",\"age_days\":%" PRId64 ",\"retention_breach\":%s", f->age_days,
+                f->retention_breach ? "true" : "false");
+    fputs("}\n", o);
+}
+
+static void jsonl_end(report_writer *w, const report_summary *s)
+{
+    FILE *o = w->out;
+    fprintf(o,
+            "{\"kind\":\"summary\",\"version\":\"%s\",\"started\":\"%s\",\"seconds\":%.3f,"
+            "\"files\":%" PRIu64 ",\"members\":%" PRIu64 ",\"bytes\":%" PRIu64
+            ",\"findings\":%" PRIu64 ",\"masked\":%" PRIu64 ",\"unmasked\":%" PRIu64
+            ",\"files_with_findings\":%" PRIu64 ",\"encrypted\":%" PRIu64
+            ",\"protected\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"skipped\":%" PRIu64
+            ",\"unsupported\":%" PRIu64,
+            s->version, s->started, s->seconds, s->files, s->members, s->bytes, s->findings,
+            s->masked, s->unmasked, s->files_with_findings, s->encrypted, s->protected_,
+            s->errors, s->skipped, s->unsupported);
+    if (s->retention)
+        fprintf(o, ",\"retention\":\"%s\",\"retention_breaches\":%" PRIu64, s->retention,
+                s->retention_breaches);
+    fputs(",\"by_type\":{", o);
+    for (int i = 0, n = 0; i < s->ntypes; i++) {
+        const report_type_count *t = &s->types[i];
+        if (!t->masked && !t->unmasked)
+            continue;
+        fprintf(o, "%s", n++ ? "," : "");
+        js(o, t->type);
+        fprintf(o, ":{\"masked\":%" PRIu64 ",\"unmasked\":%" PRIu64 "}", t->masked, t->unmasked);
+    }
+    fputs("}}\n", o);
+}
+
+static void jsonl_free(report_writer *w)
+{
+    free(w);
+}
+
+report_writer *report_jsonl_new(FILE *out, int show_raw)
+{
+    report_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->begin = jsonl_begin;
+    w->finding = jsonl_finding;
+    w->file = jsonl_file;
+    w->end = jsonl_end;
+    w->free = jsonl_free;
+    w->out = out;
+    w->show_raw = show_raw;
+    return w;
+}

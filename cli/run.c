@@ -1,0 +1,882 @@
+/* run.c -- see run.h.
+ *
+ * Threads: the main thread walks and queues files (a bounded queue, so a
+ * walk of a million files does not queue a million paths); each worker owns
+ * a scratch and collects one file's findings and file reports into that
+ * file's event list (strings copied into a per-file arena), then hands the
+ * list to the writer under the output lock.  So each file's report is
+ * contiguous and a writer is never called from two threads at once; with
+ * -j 1 everything happens in the main thread, in walk order. */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fingerprint.h"
+
+/* ---- per-file arena ------------------------------------------------------------ */
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    char data[];
+} chunk;
+
+typedef struct arena {
+    chunk *head;
+} arena;
+
+static char *arena_dup(arena *a, const char *s, size_t n)
+{
+    if (!a->head || a->head->cap - a->head->used < n + 1) {
+        size_t cap = n + 1 > 16384 ? n + 1 : 16384;
+        chunk *c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->next = a->head;
+        c->used = 0;
+        c->cap = cap;
+        a->head = c;
+    }
+    char *p = a->head->data + a->head->used;
+    memcpy(p, s, n);
+    p[n] = 0;
+    a->head->used += n + 1;
+    return p;
+}
+
+static void arena_free(arena *a)
+{
+    while (a->head) {
+        chunk *n = a->head->next;
+        free(a->head);
+        a->head = n;
+    }
+}
+
+/* ---- events of one file ----------------------------------------------------------- */
+
+enum { EV_FINDING, EV_FILE };
+
+typedef struct event {
+    int kind;
+    unsigned type_index;
+    unsigned depth;
+    uint64_t text_bytes;
+    int status; /* EV_FILE: piiscan_file_status */
+    report_finding f;
+    report_file r;
+} event;
+
+typedef struct job {
+    struct job *next;
+    char *path;
+    int64_t time;     /* the --time field of the top-level file (0: unknown) */
+    int walk_status;  /* != OK: a walk entry that is only reported */
+    char *walk_reason;
+    arena a;
+    event *ev;
+    size_t nev, cap;
+    uint64_t found;   /* findings in the file and its members */
+    uint64_t size;    /* bytes on disk (walk entry), for the progress line */
+    int api_error;    /* the scan call itself failed */
+} job;
+
+static event *push_event(job *j)
+{
+    if (j->nev == j->cap) {
+        size_t nc = j->cap ? j->cap * 2 : 16;
+        event *ne = realloc(j->ev, nc * sizeof *ne);
+        if (!ne)
+            return NULL;
+        j->ev = ne;
+        j->cap = nc;
+    }
+    event *e = &j->ev[j->nev++];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+static void job_free(job *j)
+{
+    arena_free(&j->a);
+    free(j->ev);
+    free(j->path);
+    free(j->walk_reason);
+    free(j);
+}
+
+/* ---- shared state ----------------------------------------------------------------- */
+
+typedef struct dir_slot {
+    char *dir;
+    uint64_t findings, unmasked;
+} dir_slot;
+
+typedef struct run {
+    run_config *cfg;
+    /* queue */
+    pthread_mutex_t qmu;
+    pthread_cond_t qcv;
+    job *qhead, *qtail;
+    size_t qlen;
+    int done;
+    /* output and summary (under omu) */
+    pthread_mutex_t omu;
+    report_type_count *types;
+    size_t ntypes;
+    dir_slot *dirs;
+    size_t ndirs, capdirs;
+    report_summary sum;
+    uint64_t counted; /* findings that make the exit status 1 */
+    uint64_t done_bytes, total_bytes; /* on-disk bytes: scanned, and in all (0: unknown) */
+    int64_t now;
+    struct timespec t0, last_progress;
+} run;
+
+struct worker_ctx {
+    run *r;
+    job *j;
+};
+
+static int on_finding(const piiscan_finding *f, void *user)
+{
+    struct worker_ctx *w = user;
+    job *j = w->j;
+    run_config *cfg = w->r->cfg;
+    event *e = push_event(j);
+    if (!e)
+        return PIISCAN_STOP;
+    e->kind = EV_FINDING;
+    e->type_index = f->type_index;
+    e->f.path = arena_dup(&j->a, f->path ? f->path : j->path, strlen(f->path ? f->path : j->path));
+    e->f.type = f->type; /* owned by the engine, which outlives the run */
+    e->f.type_name = f->type_name;
+    e->f.line = f->line;
+    e->f.offset = f->offset;
+    e->f.length = f->length;
+    e->f.masked = f->masked;
+    e->f.match = arena_dup(&j->a, f->display, strlen(f->display));
+    e->f.validation = piiscan_validation_name(f->validation);
+    e->f.confidence = piiscan_confidence_name(f->confidence);
+    if (cfg->fp_key && f->raw) {
+        char hex[FINGERPRINT_HEX];
+        if (fingerprint(cfg->fp_key, strlen(cfg->fp_key), f->type, f->raw, f->raw_len, hex) == 0)
+            e->f.fingerprint = arena_dup(&j->a, hex, 64);
+    }
+    if (cfg->show_raw && f->raw) {
+        e->f.raw = arena_dup(&j->a, f->raw, f->raw_len);
+        e->f.raw_len = f->raw_len;
+    }
+    j->found++;
+    return PIISCAN_CONTINUE;
+}
+
+static int on_file(const piiscan_file_report *r, void *user)
+{
+    struct worker_ctx *w = user;
+    job *j = w->j;
+    event *e = push_event(j);
+    if (!e)
+        return PIISCAN_STOP;
+    e->kind = EV_FILE;
+    e->depth = r->depth;
+    e->text_bytes = r->text_bytes;
+    e->status = r->status;
+    e->r.path = arena_dup(&j->a, r->path, strlen(r->path));
+    e->r.status = piiscan_file_status_name(r->status);
+    e->r.reason = arena_dup(&j->a, r->reason ? r->reason : "", r->reason ? strlen(r->reason) : 0);
+    e->r.format = arena_dup(&j->a, r->format ? r->format : "", r->format ? strlen(r->format) : 0);
+    e->r.age_days = -1;
+    return PIISCAN_CONTINUE;
+}
+
+static void scan_job(run *r, job *j, piiscan_scratch *scr)
+{
+    if (j->walk_status != PIISCAN_FILE_OK)
+        return;
+    struct worker_ctx w = {r, j};
+    piiscan_status st;
+    if (!strcmp(j->path, "-")) {
+        st = piiscan_scan_fd(r->cfg->engine, STDIN_FILENO, "-", r->cfg->opts, scr, on_finding,
+                             on_file, &w);
+    } else {
+        int fd = open(j->path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            event *e = push_event(j);
+            if (e) {
+                e->kind = EV_FILE;
+                e->status = PIISCAN_FILE_ERROR;
+                e->r.path = j->path;
+                e->r.status = "error";
+                e->r.reason = arena_dup(&j->a, strerror(errno), strlen(strerror(errno)));
+                e->r.format = "";
+                e->r.age_days = -1;
+            }
+            return;
+        }
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0)
+            fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+        st = piiscan_scan_fd(r->cfg->engine, fd, j->path, r->cfg->opts, scr, on_finding, on_file,
+                             &w);
+        close(fd);
+    }
+    if (st != PIISCAN_OK && st != PIISCAN_E_IO && st != PIISCAN_STOPPED)
+        j->api_error = st;
+}
+
+/* ---- baseline ------------------------------------------------------------------------ */
+
+struct baseline {
+    char **slot; /* open addressing; "fingerprint\tpath" */
+    size_t cap, n;
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static int baseline_add(baseline *b, const char *key)
+{
+    if ((b->n + 1) * 2 > b->cap) {
+        size_t nc = b->cap ? b->cap * 2 : 1024;
+        char **ns = calloc(nc, sizeof *ns);
+        if (!ns)
+            return -1;
+        for (size_t i = 0; i < b->cap; i++)
+            if (b->slot[i]) {
+                size_t k = hash_str(b->slot[i]) & (nc - 1);
+                while (ns[k])
+                    k = (k + 1) & (nc - 1);
+                ns[k] = b->slot[i];
+            }
+        free(b->slot);
+        b->slot = ns;
+        b->cap = nc;
+    }
+    size_t k = hash_str(key) & (b->cap - 1);
+    while (b->slot[k]) {
+        if (!strcmp(b->slot[k], key))
+            return 0;
+        k = (k + 1) & (b->cap - 1);
+    }
+    if (!(b->slot[k] = strdup(key)))
+        return -1;
+    b->n++;
+    return 0;
+}
+
+static int baseline_has(const baseline *b, const char *fp, const char *path)
+{
+    if (!b || !b->cap || !fp)
+        return 0;
+    size_t fl = strlen(fp), pl = strlen(path);
+    char stack[1024], *key = fl + pl + 2 <= sizeof stack ? stack : malloc(fl + pl + 2);
+    if (!key)
+        return 0;
+    memcpy(key, fp, fl);
+    key[fl] = '\t';
+    memcpy(key + fl + 1, path, pl + 1);
+    size_t k = hash_str(key) & (b->cap - 1);
+    int found = 0;
+    while (b->slot[k] && !(found = !strcmp(b->slot[k], key)))
+        k = (k + 1) & (b->cap - 1);
+    if (key != stack)
+        free(key);
+    return found;
+}
+
+/* The file: a comment header, then "fingerprint<TAB>path<TAB>type" lines. */
+baseline *baseline_load(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    baseline *b = calloc(1, sizeof *b);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    unsigned lineno = 0;
+    while (b && (n = getline(&line, &cap, f)) > 0) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *t1 = strchr(line, '\t');
+        char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        if (!t1 || t1 - line != 64) {
+            snprintf(err, errlen, "%s:%u: not a baseline line (fingerprint, path, type)", path,
+                     lineno);
+            baseline_free(b);
+            b = NULL;
+            break;
+        }
+        if (t2)
+            *t2 = 0;
+        if (baseline_add(b, line) != 0) {
+            snprintf(err, errlen, "out of memory");
+            baseline_free(b);
+            b = NULL;
+        }
+    }
+    free(line);
+    fclose(f);
+    return b;
+}
+
+void baseline_free(baseline *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->cap; i++)
+        free(b->slot[i]);
+    free(b->slot);
+    free(b);
+}
+
+/* ---- emission and the summary (output lock held) ------------------------------------ */
+
+static int type_selected(const char *list, const char *type)
+{
+    if (!list)
+        return 1;
+    size_t tl = strlen(type);
+    for (const char *p = list; *p;) {
+        const char *c = strchr(p, ',');
+        size_t n = c ? (size_t)(c - p) : strlen(p);
+        if (n == tl && !strncmp(p, type, n))
+            return 1;
+        p += n + (c != NULL);
+    }
+    return 0;
+}
+
+static void count_dir(run *r, const char *path, int unmasked)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 1;
+    const char *dir = slash ? path : ".";
+    if (slash == path)
+        n = 1;
+    for (size_t i = 0; i < r->ndirs; i++)
+        if (strlen(r->dirs[i].dir) == n && !strncmp(r->dirs[i].dir, dir, n)) {
+            r->dirs[i].findings++;
+            r->dirs[i].unmasked += unmasked;
+            return;
+        }
+    if (r->ndirs == r->capdirs) {
+        size_t nc = r->capdirs ? r->capdirs * 2 : 64;
+        dir_slot *nd = realloc(r->dirs, nc * sizeof *nd);
+        if (!nd)
+            return;
+        r->dirs = nd;
+        r->capdirs = nc;
+    }
+    char *d = strndup(dir, n);
+    if (!d)
+        return;
+    r->dirs[r->ndirs++] = (dir_slot){d, 1, (uint64_t)unmasked};
+}
+
+static double elapsed(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress(run *r, int final)
+{
+    if (!r->cfg->progress)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!final && elapsed(&r->last_progress, &now) < 0.25)
+        return;
+    r->last_progress = now;
+    double s = elapsed(&r->t0, &now);
+    if (final) {
+        fputs("\r\033[K", stderr);
+        return;
+    }
+    double rate = s > 0 ? (double)r->done_bytes / s : 0.0;
+    fprintf(stderr, "\r\033[Kpiiscan: %llu files, %.1f MB, %.1f MB/s, %llu findings",
+            (unsigned long long)r->sum.files, (double)r->done_bytes / 1e6, rate / 1e6,
+            (unsigned long long)r->sum.findings);
+    /* The total is known when every root is a regular file. */
+    if (r->total_bytes && rate > 0 && r->total_bytes > r->done_bytes)
+        fprintf(stderr, ", ETA %.0f s", (double)(r->total_bytes - r->done_bytes) / rate);
+}
+
+static void emit_job(run *r, job *j)
+{
+    run_config *cfg = r->cfg;
+    report_summary *s = &r->sum;
+    if (j->walk_status != PIISCAN_FILE_OK) {
+        report_file f = {j->path, piiscan_file_status_name((piiscan_file_status)j->walk_status),
+                         j->walk_reason ? j->walk_reason : "", "", 0, -1, 0};
+        cfg->writer->file(cfg->writer, &f);
+        if (j->walk_status == PIISCAN_FILE_ERROR)
+            s->errors++;
+        else if (j->walk_status == PIISCAN_FILE_SKIPPED)
+            s->skipped++;
+        return;
+    }
+    uint64_t kept = 0;
+    for (size_t i = 0; i < j->nev; i++) {
+        event *e = &j->ev[i];
+        if (e->kind == EV_FINDING) {
+            if (baseline_has(cfg->baseline, e->f.fingerprint, e->f.path))
+                continue;
+            kept++;
+            cfg->writer->finding(cfg->writer, &e->f);
+            s->findings++;
+            if (e->f.masked)
+                s->masked++;
+            else
+                s->unmasked++;
+            if (e->type_index < r->ntypes) {
+                report_type_count *t = &r->types[e->type_index];
+                t->type_name = e->f.type_name;
+                if (e->f.masked)
+                    t->masked++;
+                else
+                    t->unmasked++;
+            }
+            count_dir(r, j->path, !e->f.masked);
+            if (type_selected(cfg->fail_on, e->f.type))
+                r->counted++;
+            if (cfg->write_baseline && e->f.fingerprint)
+                fprintf(cfg->write_baseline, "%s\t%s\t%s\n", e->f.fingerprint, e->f.path,
+                        e->f.type);
+        } else {
+            if (e->depth == 0)
+                s->files++;
+            else
+                s->members++;
+            s->bytes += e->text_bytes;
+            switch (e->status) {
+            case PIISCAN_FILE_ENCRYPTED:
+                s->encrypted++;
+                break;
+            case PIISCAN_FILE_PROTECTED:
+                s->protected_++;
+                break;
+            case PIISCAN_FILE_ERROR:
+                s->errors++;
+                break;
+            case PIISCAN_FILE_SKIPPED:
+                s->skipped++;
+                break;
+            case PIISCAN_FILE_UNSUPPORTED:
+                s->unsupported++;
+                break;
+            default:
+                break;
+            }
+            int top = e->depth == 0;
+            int breach = top && cfg->retention_secs && j->time && j->found &&
+                         r->now - j->time > cfg->retention_secs;
+            if (breach) {
+                e->r.mtime = j->time;
+                e->r.age_days = (r->now - j->time) / 86400;
+                e->r.retention_breach = 1;
+                s->retention_breaches++;
+            }
+            if (e->status != PIISCAN_FILE_OK || breach)
+                cfg->writer->file(cfg->writer, &e->r);
+        }
+    }
+    if (kept)
+        s->files_with_findings++;
+    r->done_bytes += j->size;
+    if (j->api_error) {
+        report_file f = {j->path, "error", piiscan_strerror(j->api_error), "", 0, -1, 0};
+        cfg->writer->file(cfg->writer, &f);
+        s->errors++;
+    }
+    progress(r, 0);
+}
+
+/* ---- workers ------------------------------------------------------------------------- */
+
+#define QUEUE_PER_WORKER 4
+
+static void *worker_main(void *arg)
+{
+    run *r = arg;
+    piiscan_scratch *scr = NULL;
+    if (piiscan_scratch_alloc(r->cfg->engine, &scr) != PIISCAN_OK)
+        scr = NULL;
+    for (;;) {
+        pthread_mutex_lock(&r->qmu);
+        while (!r->qhead && !r->done)
+            pthread_cond_wait(&r->qcv, &r->qmu);
+        job *j = r->qhead;
+        if (j) {
+            r->qhead = j->next;
+            if (!r->qhead)
+                r->qtail = NULL;
+            r->qlen--;
+            pthread_cond_broadcast(&r->qcv);
+        }
+        pthread_mutex_unlock(&r->qmu);
+        if (!j)
+            break;
+        if (scr)
+            scan_job(r, j, scr);
+        else
+            j->api_error = PIISCAN_E_NOMEM;
+        pthread_mutex_lock(&r->omu);
+        emit_job(r, j);
+        pthread_mutex_unlock(&r->omu);
+        job_free(j);
+    }
+    piiscan_scratch_free(scr);
+    return NULL;
+}
+
+typedef struct producer {
+    run *r;
+    piiscan_scratch *scr; /* -j 1: the main thread scans */
+} producer;
+
+static void submit(producer *p, job *j)
+{
+    run *r = p->r;
+    if (p->scr) {
+        scan_job(r, j, p->scr);
+        emit_job(r, j);
+        job_free(j);
+        return;
+    }
+    pthread_mutex_lock(&r->qmu);
+    while (r->qlen >= (size_t)r->cfg->jobs * QUEUE_PER_WORKER)
+        pthread_cond_wait(&r->qcv, &r->qmu);
+    if (r->qtail)
+        r->qtail->next = j;
+    else
+        r->qhead = j;
+    r->qtail = j;
+    r->qlen++;
+    pthread_cond_broadcast(&r->qcv);
+    pthread_mutex_unlock(&r->qmu);
+}
+
+static job *new_job(const char *path)
+{
+    job *j = calloc(1, sizeof *j);
+    if (!j || !(j->path = strdup(path))) {
+        free(j);
+        return NULL;
+    }
+    return j;
+}
+
+static int on_walk_entry(const piiscan_walk_entry *e, void *user)
+{
+    producer *p = user;
+    job *j = new_job(e->path);
+    if (!j)
+        return PIISCAN_STOP;
+    j->walk_status = e->status;
+    if (e->reason)
+        j->walk_reason = strdup(e->reason);
+    int tf = p->r->cfg->time_field;
+    j->time = tf == 1 ? e->atime : tf == 2 ? e->ctime : e->mtime;
+    j->size = e->size;
+    submit(p, j);
+    return PIISCAN_CONTINUE;
+}
+
+static int by_findings(const void *a, const void *b)
+{
+    const report_dir_count *x = a, *y = b;
+    return x->findings < y->findings ? 1 : x->findings > y->findings ? -1 : strcmp(x->dir, y->dir);
+}
+
+static void iso_now(char *buf, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int run_setup(run *r, run_config *cfg, char *started, size_t startedlen)
+{
+    memset(r, 0, sizeof *r);
+    r->cfg = cfg;
+    pthread_mutex_init(&r->qmu, NULL);
+    pthread_cond_init(&r->qcv, NULL);
+    pthread_mutex_init(&r->omu, NULL);
+    r->ntypes = piiscan_engine_type_count(cfg->engine);
+    r->types = calloc(r->ntypes ? r->ntypes : 1, sizeof *r->types);
+    if (!r->types)
+        return -1;
+    for (size_t i = 0; i < r->ntypes; i++) {
+        r->types[i].type = piiscan_engine_type_id(cfg->engine, i);
+        r->types[i].type_name = r->types[i].type;
+    }
+    r->now = (int64_t)time(NULL);
+    clock_gettime(CLOCK_MONOTONIC, &r->t0);
+    iso_now(started, startedlen);
+    r->sum.version = cfg->version;
+    r->sum.started = started;
+    r->sum.retention = cfg->retention_secs ? cfg->retention_label : NULL;
+    if (cfg->write_baseline)
+        fputs("# piiscan baseline: fingerprint<TAB>path<TAB>type (keyed HMAC-SHA256; no values)\n",
+              cfg->write_baseline);
+    cfg->writer->begin(cfg->writer);
+    return 0;
+}
+
+static int run_finish(run *r)
+{
+    run_config *cfg = r->cfg;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    r->sum.seconds = elapsed(&r->t0, &t1);
+    r->sum.types = r->types;
+    r->sum.ntypes = (int)r->ntypes;
+    report_dir_count *dirs = calloc(r->ndirs ? r->ndirs : 1, sizeof *dirs);
+    if (dirs) {
+        for (size_t i = 0; i < r->ndirs; i++)
+            dirs[i] = (report_dir_count){r->dirs[i].dir, r->dirs[i].findings, r->dirs[i].unmasked};
+        qsort(dirs, r->ndirs, sizeof *dirs, by_findings);
+        r->sum.dirs = dirs;
+        r->sum.ndirs = r->ndirs < 20 ? (int)r->ndirs : 20;
+    }
+    progress(r, 1);
+    cfg->writer->end(cfg->writer, &r->sum);
+    free(dirs);
+    for (size_t i = 0; i < r->ndirs; i++)
+        free(r->dirs[i].dir);
+    free(r->dirs);
+    free(r->types);
+    pthread_mutex_destroy(&r->qmu);
+    pthread_cond_destroy(&r->qcv);
+    pthread_mutex_destroy(&r->omu);
+    return r->sum.errors ? 2 : r->counted ? 1 : 0;
+}
+
+int run_scan(run_config *cfg, char *const *roots, int nroots)
+{
+    run r;
+    char started[32];
+    if (run_setup(&r, cfg, started, sizeof started) != 0) {
+        fputs("piiscan: out of memory\n", stderr);
+        return 2;
+    }
+    r.sum.roots = (const char *const *)roots;
+    r.sum.nroots = nroots;
+    for (int i = 0; i < nroots; i++) {
+        struct stat st;
+        if (!strcmp(roots[i], "-") || stat(roots[i], &st) != 0 || !S_ISREG(st.st_mode)) {
+            r.total_bytes = 0;
+            break;
+        }
+        r.total_bytes += (uint64_t)st.st_size;
+    }
+    producer p = {&r, NULL};
+    pthread_t *th = NULL;
+    int nth = 0;
+    if (cfg->jobs <= 1) {
+        if (piiscan_scratch_alloc(cfg->engine, &p.scr) != PIISCAN_OK) {
+            fputs("piiscan: out of memory\n", stderr);
+            return 2;
+        }
+    } else {
+        th = calloc((size_t)cfg->jobs, sizeof *th);
+        for (int i = 0; th && i < cfg->jobs; i++)
+            if (pthread_create(&th[nth], NULL, worker_main, &r) == 0)
+                nth++;
+        if (!nth) {
+            fputs("piiscan: cannot start worker threads\n", stderr);
+            free(th);
+            return 2;
+        }
+    }
+    for (int i = 0; i < nroots; i++) {
+        if (!strcmp(roots[i], "-")) {
+            job *j = new_job("-");
+            if (j)
+                submit(&p, j);
+            continue;
+        }
+        piiscan_status st = piiscan_walk(cfg->walker, roots[i], on_walk_entry, &p);
+        if (st == PIISCAN_E_NOMEM || st == PIISCAN_STOPPED) {
+            fputs("piiscan: out of memory while walking\n", stderr);
+            pthread_mutex_lock(&r.omu);
+            r.sum.errors++;
+            pthread_mutex_unlock(&r.omu);
+        }
+    }
+    if (!p.scr) {
+        pthread_mutex_lock(&r.qmu);
+        r.done = 1;
+        pthread_cond_broadcast(&r.qcv);
+        pthread_mutex_unlock(&r.qmu);
+        for (int i = 0; i < nth; i++)
+            pthread_join(th[i], NULL);
+        free(th);
+    }
+    piiscan_scratch_free(p.scr);
+    return run_finish(&r);
+}
+
+/* ---- git --staged -------------------------------------------------------------------- */
+
+/* Runs argv, returns its whole standard output (NUL-terminated, *len bytes)
+ * or NULL; *status receives the exit status. */
+static char *capture(char *const argv[], size_t *len, int *status)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return NULL;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return NULL;
+    }
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap + 1);
+    ssize_t k;
+    while (buf && (k = read(fds[0], buf + n, cap - n)) != 0) {
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        n += (size_t)k;
+        if (n == cap) {
+            char *nb = realloc(buf, cap * 2 + 1);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    close(fds[0]);
+    int ws = 0;
+    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+        ;
+    *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128;
+    if (buf)
+        buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+int run_staged(run_config *cfg)
+{
+    /* Paths from git are relative to the top of the work tree; so are the
+     * .piiscanignore files that apply to them. */
+    char *top_cmd[] = {"git", "rev-parse", "--show-toplevel", NULL};
+    size_t len = 0;
+    int status = 0;
+    char *top = capture(top_cmd, &len, &status);
+    if (!top || status != 0 || !len) {
+        fprintf(stderr, "piiscan: --staged: not in a git work tree\n");
+        free(top);
+        return 2;
+    }
+    top[strcspn(top, "\n")] = 0;
+    int cd = chdir(top);
+    free(top);
+    if (cd != 0) {
+        fprintf(stderr, "piiscan: --staged: cannot enter the top of the work tree\n");
+        return 2;
+    }
+    char *ls[] = {"git", "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", NULL};
+    char *names = capture(ls, &len, &status);
+    if (!names || status != 0) {
+        fprintf(stderr, "piiscan: --staged: 'git diff --cached' failed (not in a git repository?)\n");
+        free(names);
+        return 2;
+    }
+    run r;
+    char started[32];
+    if (run_setup(&r, cfg, started, sizeof started) != 0) {
+        free(names);
+        return 2;
+    }
+    piiscan_scratch *scr = NULL;
+    if (piiscan_scratch_alloc(cfg->engine, &scr) != PIISCAN_OK) {
+        free(names);
+        return 2;
+    }
+    for (size_t off = 0; off < len;) {
+        const char *name = names + off;
+        size_t nl = strlen(name);
+        off += nl + 1;
+        if (!nl || piiscan_walker_leaves_out(cfg->walker, ".", name))
+            continue;
+        /* the blob as staged: "git show :path" */
+        char *spec = malloc(nl + 2);
+        if (!spec)
+            break;
+        spec[0] = ':';
+        memcpy(spec + 1, name, nl + 1);
+        char *show[] = {"git", "show", spec, NULL};
+        size_t blen = 0;
+        int bst = 0;
+        char *blob = capture(show, &blen, &bst);
+        free(spec);
+        job *j = new_job(name);
+        if (!j) {
+            free(blob);
+            break;
+        }
+        if (!blob || bst != 0) {
+            j->walk_status = PIISCAN_FILE_ERROR;
+            j->walk_reason = strdup("cannot read the staged content (git show)");
+        } else {
+            struct worker_ctx w = {&r, j};
+            piiscan_status st = piiscan_scan_blob(cfg->engine, blob, blen, name, cfg->opts, scr,
+                                                  on_finding, on_file, &w);
+            if (st != PIISCAN_OK && st != PIISCAN_STOPPED)
+                j->api_error = st;
+        }
+        free(blob);
+        emit_job(&r, j);
+        job_free(j);
+    }
+    free(names);
+    piiscan_scratch_free(scr);
+    int rc = run_finish(&r);
+    if (rc == 1)
+        fputs("\npiiscan: the staged files hold personal data (listed above, masked); the commit "
+              "is refused.\n"
+              "  Remove or mask the values, then `git add` again.  If a value is test data:\n"
+              "  - add `piiscan:allow` on its line, or\n"
+              "  - list the file in .piiscanignore (gitignore syntax), or\n"
+              "  - keep known findings in a baseline: piiscan --staged --fingerprint-key KEY\n"
+              "    --write-baseline .piiscan-baseline, then run the hook with --baseline.\n",
+              stderr);
+    return rc;
+}
