@@ -82,21 +82,27 @@ def test_four_threads_scale_on_two_cores():
     engine.scan(buffers[0])                      # warm up (scratch pool, page faults)
     load = os.getloadavg()[0]
     best1 = best4 = 0.0
-    cores1 = []
+    cores1, cores4 = [], []
     for _ in range(5):                           # best of up to 5 rounds, 3 at least
         t1, c1 = throughput(engine, buffers, 1, 8)
-        t4, _ = throughput(engine, buffers, 4, 2)
+        t4, c4 = throughput(engine, buffers, 4, 2)
         best1, best4 = max(best1, t1), max(best4, t4)
         cores1.append(c1)
+        cores4.append(c4)
         if len(cores1) >= 3 and best4 >= 1.6 * best1:
             break
     ratio = best4 / best1
     print(f"\nthread scaling: 1 thread {best1 / 1e6:.0f} MB/s, 4 threads {best4 / 1e6:.0f} MB/s, "
-          f"{ratio:.2f}x on {cpus()} cores (load {load:.1f})")
-    # Other processes can take the second core (a shared developer machine);
-    # that is told apart from a binding that holds the GIL (which the test
-    # above catches anyway): a single thread then gets less than a whole core.
-    if ratio < 1.6 and (max(cores1) < 0.9 or load > cpus() + 1):
-        pytest.skip(f"machine busy (load {load:.1f} on {cpus()} cores, one thread got "
-                    f"{max(cores1):.2f} of a core): 4 threads {ratio:.2f}x, not measurable")
+          f"{ratio:.2f}x on {cpus()} cores (load {load:.1f}; CPU used: 1 thread "
+          f"{max(cores1):.2f} cores, 4 threads {max(cores4):.2f})")
+    # Other processes can take the second core (a shared developer machine).
+    # That is told apart from a binding that serialises its threads: a single
+    # thread gets less than a whole core, or the four threads got less than
+    # 1.6 cores while the load average says others were running.  (Holding
+    # the GIL is caught by the test above whatever the load.)
+    busy = max(cores1) < 0.9 or (max(cores4) < 1.6 and load > cpus())
+    if ratio < 1.6 and busy:
+        pytest.skip(f"machine busy (load {load:.1f} on {cpus()} cores; 1 thread got "
+                    f"{max(cores1):.2f} cores, 4 threads {max(cores4):.2f}): 4 threads "
+                    f"{ratio:.2f}x, not measurable")
     assert ratio >= 1.6, f"4 threads only {ratio:.2f}x the throughput of 1"
