@@ -230,3 +230,17 @@ def test_file_status_repr_and_dict(engine, tree):
     assert str(s) == f"{tree}/link.csv: skipped (symbolic link (not followed))"
     d = s.as_dict()
     assert d["kind"] == "file" and d["status"] == "skipped" and d["mtime"] == s.mtime
+
+
+def test_extract_text_large_and_empty(tmp_path):
+    big = "".join(f"줄 {i} {RRN}\n" for i in range(20000))      # > 64 KiB: many pieces
+    p = tmp_path / "big.txt"
+    p.write_text(big)
+    assert piiscan.extract_text(p) == {str(p): big}
+    z = tmp_path / "big.zip"
+    z.write_bytes(zip_bytes({"a.txt": big, "b.txt": "끝\n"}))
+    assert piiscan.extract_text(z) == {f"{z}!a.txt": big, f"{z}!b.txt": "끝\n"}
+    e = tmp_path / "empty.txt"
+    e.write_bytes(b"")
+    texts, st = piiscan.extract_text(e, with_status=True)
+    assert texts in ({}, {str(e): ""}) and st[-1].ok

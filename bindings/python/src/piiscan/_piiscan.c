@@ -232,12 +232,12 @@ static int on_text(const char *path, const char *text, size_t len, void *user)
         item *it = &c->items[c->n - 1];
         /* The piece is the last thing in the arena: extend it in place. */
         c->alen--; /* drop its NUL */
-        size_t at = arena_put(c, text, len);
+        size_t at = arena_put(c, text ? text : "", text ? len : 0);
         if (at == NO_STR) {
             c->alen++;
             return PIISCAN_STOP;
         }
-        it->text_len += len;
+        it->text_len += text ? len : 0;
         return PIISCAN_CONTINUE;
     }
     size_t p = arena_put_path(c, path);
@@ -246,8 +246,8 @@ static int on_text(const char *path, const char *text, size_t len, void *user)
         return PIISCAN_STOP;
     it->kind = ITEM_TEXT;
     it->path = p;
-    it->text = arena_put(c, text, len);
-    it->text_len = len;
+    it->text = arena_put(c, text ? text : "", text ? len : 0);
+    it->text_len = text ? len : 0;
     return c->nomem ? PIISCAN_STOP : PIISCAN_CONTINUE;
 }
 
