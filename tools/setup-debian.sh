@@ -6,4 +6,5 @@ apt-get update -qq
 apt-get install -y -qq build-essential cmake ninja-build pkg-config \
   libpcre2-dev libarchive-dev zlib1g-dev libmagic-dev libcriterion-dev \
   libexpat1-dev libssl-dev libpoppler-glib-dev \
-  python3 python3-cryptography file binutils git p7zip-full qpdf zip >/dev/null
+  python3 python3-cryptography python3-jsonschema chromium file binutils git p7zip-full qpdf \
+  zip golang-go >/dev/null

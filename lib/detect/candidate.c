@@ -75,6 +75,13 @@ static int no_context(const pii_candidate *c)
     return 0;
 }
 
+static int no_name(const pii_candidate *c, unsigned before)
+{
+    (void)c;
+    (void)before;
+    return 0;
+}
+
 void pii_candidate_init(pii_candidate *c, pii_candidate_buf *buf, const uint8_t *text, size_t len)
 {
     if (len > PII_NORM_MAX)
@@ -111,6 +118,7 @@ void pii_candidate_init(pii_candidate *c, pii_candidate_buf *buf, const uint8_t 
     c->nmask = nmask;
     c->rrn_policy = PIISCAN_RRN_CONTEXT;
     c->has_context = no_context;
+    c->names_value = no_name;
     c->scan_state = NULL;
 }
 

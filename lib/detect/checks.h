@@ -74,4 +74,12 @@ extern const pii_detector pii_detector_kr_rrn, pii_detector_kr_frn, pii_detector
     pii_detector_luhn, pii_detector_kr_account, pii_detector_kr_phone, pii_detector_kr_passport,
     pii_detector_kr_driver_license, pii_detector_email, pii_detector_kr_brn, pii_detector_none;
 
+/* Keywords that name a value sit right before it: "주민등록번호: " is 20
+ * bytes of UTF-8 with its colon and space, "외국인등록번호 " 22. */
+#define PII_NAMES_VALUE_REACH 24
+/* 13 digits that are a Korean EAN-13 barcode (prefix 880, valid EAN check
+ * digit) or read like an epoch-millisecond timestamp of 2017-2033. */
+int pii_korean_ean13(const char *d);
+int pii_epoch_ms_like(const char *d);
+
 #endif

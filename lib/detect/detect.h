@@ -47,6 +47,10 @@ typedef struct pii_candidate {
      * match (computed lazily by the scanner; cheap to call twice).  Patterns
      * without keywords always answer 0. */
     int (*has_context)(const struct pii_candidate *c);
+    /* 1 if a keyword of this pattern ends within `before` bytes before the
+     * match: a keyword that names this very value ("바코드 880..." has none;
+     * "주민등록번호: 880..." has one), not merely one in the paragraph. */
+    int (*names_value)(const struct pii_candidate *c, unsigned before);
     void *scan_state;      /* for has_context; validators don't touch it */
 } pii_candidate;
 

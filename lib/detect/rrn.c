@@ -73,14 +73,14 @@ static int random_tail_era(int y, int m, int d)
 
 /* A 13-digit epoch-millisecond timestamp between 2017-07 and 2033-05
  * (1.5e12 .. 2.0e12 ms): the span in which logs and exports are written. */
-static int epoch_ms_like(const char *d)
+int pii_epoch_ms_like(const char *d)
 {
     return d[0] == '1' && d[1] >= '5' && d[1] <= '9';
 }
 
 /* A Korean EAN-13 product barcode: GS1 prefix 880 and a valid EAN check digit
  * (weights 1,3,1,3,... over the first 12 digits; GS1 General Specifications 7.9). */
-static int korean_ean13(const char *d)
+int pii_korean_ean13(const char *d)
 {
     if (d[0] != '8' || d[1] != '8' || d[2] != '0')
         return 0;
@@ -137,8 +137,12 @@ static void validate_registration(const pii_candidate *c, pii_verdict *v, int fo
      * often enough to flood a CSV or a log: epoch-millisecond timestamps
      * (1703043215007 reads 2017-03-04, gender 3) and Korean EAN-13 barcodes
      * (prefix 880, with their own valid check digit).  Written bare, with no
-     * keyword near, they are taken for what they far more likely are. */
-    if (c->norm_len == 13 && (epoch_ms_like(d) || korean_ean13(d)) && !c->has_context(c))
+     * keyword naming them, they are taken for what they far more likely are.
+     * A keyword elsewhere in the sentence does not count: "외국인등록번호
+     * 910101-5..., 바코드 8801234567893" names the first number, not the
+     * barcode (found by tests/accuracy). */
+    if (c->norm_len == 13 && (pii_epoch_ms_like(d) || pii_korean_ean13(d)) &&
+        !c->names_value(c, PII_NAMES_VALUE_REACH))
         return;
     int cd = d[12] - '0';
     int sum_ok = cd == pii_rrn_check_digit(d) || (foreign && cd == pii_frn_check_digit(d));

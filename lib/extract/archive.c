@@ -491,7 +491,8 @@ uint8_t *px_zip_read(px_zip *z, size_t i, size_t *len)
             buf = nb;
             cap = nc;
         }
-        memcpy(buf + n, b, sz);
+        if (sz) /* libarchive may hand back an empty block as NULL */
+            memcpy(buf + n, b, sz);
         n += sz;
     }
     /* Hand back exactly n bytes of budget: shrink the accounting. */

@@ -184,6 +184,58 @@ typedef struct ctx_state {
     int cached; /* -1 unknown */
 } ctx_state;
 
+/* Between a label and its value: spaces, punctuation, and one Korean
+ * particle (주민등록번호는, 여권번호가, 계좌번호: ...). */
+static int label_gap(const uint8_t *p, size_t n)
+{
+    int particle = 0;
+    for (size_t i = 0; i < n;) {
+        if (p[i] == ' ' || p[i] == '\t' || p[i] == ':' || p[i] == '=' || p[i] == '(' ||
+            p[i] == '[' || p[i] == '#' || p[i] == '-' || p[i] == '.') {
+            i++;
+            continue;
+        }
+        /* 은 는 이 가 을 를 의: EC 9D 80, EB 8A 94, EC 9D B4, EA B0 80, EC 9D 84, EB A5 BC, EC 9D 98 */
+        static const uint8_t particles[7][3] = {{0xEC, 0x9D, 0x80}, {0xEB, 0x8A, 0x94},
+                                                {0xEC, 0x9D, 0xB4}, {0xEA, 0xB0, 0x80},
+                                                {0xEC, 0x9D, 0x84}, {0xEB, 0xA5, 0xBC},
+                                                {0xEC, 0x9D, 0x98}};
+        int ok = 0;
+        for (int k = 0; !particle && k < 7 && !ok; k++)
+            ok = i + 3 <= n && memcmp(p + i, particles[k], 3) == 0;
+        if (!ok)
+            return 0;
+        particle = 1;
+        i += 3;
+    }
+    return 1;
+}
+
+/* A keyword that ends within `before` bytes before the match with only a
+ * label gap after it: it names this value, not another one in the sentence. */
+static int names_value(const pii_candidate *c, unsigned before)
+{
+    ctx_state *cs = c->scan_state;
+    if (!cs)
+        return 0;
+    struct piiscan_stream *s = cs->s;
+    uint64_t lo = cs->ms > before ? cs->ms - before : 0;
+    if (lo < s->base)
+        lo = s->base;
+    if (!keyword_in(s, cs->pi, lo, cs->ms))
+        return 0;
+    const pii_keywords *kws = &s->engine->kw;
+    const pii_kwcache *kc = &s->kwc;
+    for (size_t j = kc->first; j < kc->n && kc->pos[j] < cs->ms; j++) {
+        const pii_keyword *k = &kws->v[kc->kw[j]];
+        uint64_t end = kc->pos[j] + k->len;
+        if (kc->pos[j] >= lo && end <= cs->ms && (k->mask[cs->pi >> 3] & (1u << (cs->pi & 7))) &&
+            label_gap(s->text + (end - s->base), (size_t)(cs->ms - end)))
+            return 1;
+    }
+    return 0;
+}
+
 static int has_context(const pii_candidate *c)
 {
     ctx_state *cs = c->scan_state;
@@ -255,6 +307,7 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
     ctx_state cs = {s, scr, p, pi, ms, me, -1};
     c.rrn_policy = s->opts.rrn_policy;
     c.has_context = has_context;
+    c.names_value = names_value;
     c.scan_state = &cs;
     pii_verdict v = {1, PIISCAN_VALID_STRUCTURAL, (piiscan_confidence)p->confidence, c.nmask > 0};
     p->det->validate(&c, &v);

@@ -1,0 +1,726 @@
+/* test_extract_pdf.c -- PDF text through poppler: fixtures written by
+ * tests/fixtures/gen_pdf.py (hand-made PDFs, qpdf-encrypted copies) and the
+ * shared conformance fixtures (real PDFs, manifest.json).  Values are
+ * published test vectors (see gen_pdf.py). */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "piiscan.h"
+#include "testutil.h"
+
+/* ---- collecting what a file scan or extraction reports ------------------- */
+typedef struct trep {
+    char path[512];
+    char format[32];
+    int status;
+    char reason[256];
+    unsigned depth;
+} trep;
+
+typedef struct tfound {
+    char type[48];
+    char path[512];
+} tfound;
+
+typedef struct col {
+    const char *top;   /* path of the file named by the test */
+    char *text;        /* text of `top` itself */
+    size_t n, cap;
+    char *all;         /* text of every path, in arrival order */
+    size_t an, acap;
+    trep rep[64];
+    size_t nrep;
+    tfound f[128];
+    size_t nf;
+} col;
+
+static void grow_append(char **p, size_t *n, size_t *cap, const char *s, size_t len)
+{
+    if (*n + len + 1 > *cap) {
+        size_t c = *cap ? *cap : 1024;
+        while (c < *n + len + 1)
+            c *= 2;
+        *p = realloc(*p, c);
+        cr_assert_not_null(*p);
+        *cap = c;
+    }
+    memcpy(*p + *n, s, len);
+    *n += len;
+    (*p)[*n] = '\0';
+}
+
+static int on_text(const char *path, const char *text, size_t len, void *user)
+{
+    col *c = user;
+    if (!strcmp(path, c->top))
+        grow_append(&c->text, &c->n, &c->cap, text, len);
+    grow_append(&c->all, &c->an, &c->acap, text, len);
+    return PIISCAN_CONTINUE;
+}
+
+static int on_file(const piiscan_file_report *r, void *user)
+{
+    col *c = user;
+    if (c->nrep < sizeof c->rep / sizeof *c->rep) {
+        trep *t = &c->rep[c->nrep++];
+        snprintf(t->path, sizeof t->path, "%s", r->path ? r->path : "");
+        snprintf(t->format, sizeof t->format, "%s", r->format ? r->format : "");
+        snprintf(t->reason, sizeof t->reason, "%s", r->reason ? r->reason : "");
+        t->status = r->status;
+        t->depth = r->depth;
+    }
+    return PIISCAN_CONTINUE;
+}
+
+static int on_finding(const piiscan_finding *f, void *user)
+{
+    col *c = user;
+    if (c->nf < sizeof c->f / sizeof *c->f) {
+        snprintf(c->f[c->nf].type, sizeof c->f[c->nf].type, "%s", f->type);
+        snprintf(c->f[c->nf].path, sizeof c->f[c->nf].path, "%s", f->path ? f->path : "");
+        c->nf++;
+    }
+    return PIISCAN_CONTINUE;
+}
+
+static void col_free(col *c)
+{
+    free(c->text);
+    free(c->all);
+    memset(c, 0, sizeof *c);
+}
+
+static char fixture_path[1024];
+
+static const char *fixture(const char *rel)
+{
+    snprintf(fixture_path, sizeof fixture_path, "%s/%s", PII_FIXTURE_DIR, rel);
+    return fixture_path;
+}
+
+/* Extracts the text of a fixture (and its members) with default options. */
+static void extract(const char *rel, col *c)
+{
+    memset(c, 0, sizeof *c);
+    c->top = fixture(rel);
+    int st = piiscan_extract_text_file(c->top, NULL, on_text, on_file, c);
+    cr_assert_eq(st, PIISCAN_OK, "%s: %s", rel, piiscan_strerror(st));
+    if (!c->text)
+        grow_append(&c->text, &c->n, &c->cap, "", 0);
+    if (!c->all)
+        grow_append(&c->all, &c->an, &c->acap, "", 0);
+}
+
+/* Scans a fixture with the default engine; opts may be NULL. */
+static void scan_opts(const char *path, const piiscan_options *opts, col *c)
+{
+    memset(c, 0, sizeof *c);
+    c->top = path;
+    piiscan_scratch *s = NULL;
+    cr_assert_eq(piiscan_scratch_alloc(t_default_engine(), &s), PIISCAN_OK);
+    int st = piiscan_scan_file(t_default_engine(), path, opts, s, on_finding, on_file, c);
+    piiscan_scratch_free(s);
+    cr_assert_eq(st, PIISCAN_OK, "%s: %s", path, piiscan_strerror(st));
+}
+
+static void scan(const char *rel, col *c) { scan_opts(fixture(rel), NULL, c); }
+
+static const trep *report_of(const col *c, const char *path)
+{
+    for (size_t i = 0; i < c->nrep; i++)
+        if (!strcmp(c->rep[i].path, path))
+            return &c->rep[i];
+    return NULL;
+}
+
+static const trep *top_report(const col *c)
+{
+    const trep *r = report_of(c, c->top);
+    cr_assert_not_null(r, "no report for %s", c->top);
+    return r;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Findings of `type` whose path ends with `suffix` ("" for any path). */
+static size_t count_found(const col *c, const char *type, const char *suffix)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < c->nf; i++)
+        if (!strcmp(c->f[i].type, type) && ends_with(c->f[i].path, suffix))
+            k++;
+    return k;
+}
+
+/* s with every ASCII whitespace removed (malloc'd). */
+static char *no_space(const char *s)
+{
+    char *o = malloc(strlen(s) + 1), *q = o;
+    cr_assert_not_null(o);
+    for (; *s; s++)
+        if (!strchr(" \t\r\n\f\v", *s))
+            *q++ = *s;
+    *q = '\0';
+    return o;
+}
+
+/* s with each run of whitespace made one space, trimmed (malloc'd). */
+static char *collapse_space(const char *s)
+{
+    char *o = malloc(strlen(s) + 1), *q = o;
+    cr_assert_not_null(o);
+    int sp = 0;
+    for (; *s; s++) {
+        if (strchr(" \t\r\n\f\v", *s)) {
+            sp = q != o;
+        } else {
+            if (sp)
+                *q++ = ' ';
+            sp = 0;
+            *q++ = *s;
+        }
+    }
+    *q = '\0';
+    return o;
+}
+
+/* ---- manifest.json of the shared fixtures: a small JSON reader ------------ */
+typedef struct jv {
+    int type; /* 'o' object, 'a' array, 's' string, 'n' other scalar */
+    char *s;  /* string value */
+    struct jv *v;
+    char **k; /* object keys */
+    size_t n;
+} jv;
+
+static const char *jws(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+        p++;
+    return p;
+}
+
+static void put_utf8(char **q, unsigned c)
+{
+    char *o = *q;
+    if (c < 0x80) {
+        *o++ = (char)c;
+    } else if (c < 0x800) {
+        *o++ = (char)(0xC0 | c >> 6);
+        *o++ = (char)(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        *o++ = (char)(0xE0 | c >> 12);
+        *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (c & 0x3F));
+    } else {
+        *o++ = (char)(0xF0 | c >> 18);
+        *o++ = (char)(0x80 | ((c >> 12) & 0x3F));
+        *o++ = (char)(0x80 | ((c >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (c & 0x3F));
+    }
+    *q = o;
+}
+
+static const char *jstring(const char *p, char **out)
+{
+    /* p at the opening quote; the result is never longer than the source */
+    const char *e = p + 1;
+    char *o = malloc(strlen(p) + 1), *q = o;
+    cr_assert_not_null(o);
+    while (*e && *e != '"') {
+        if (*e != '\\') {
+            *q++ = *e++;
+            continue;
+        }
+        e++;
+        char c = *e++;
+        if (c == 'n') *q++ = '\n';
+        else if (c == 't') *q++ = '\t';
+        else if (c == 'r') *q++ = '\r';
+        else if (c == 'b') *q++ = '\b';
+        else if (c == 'f') *q++ = '\f';
+        else if (c == 'u') {
+            unsigned u = (unsigned)strtoul((char[]){e[0], e[1], e[2], e[3], 0}, NULL, 16);
+            e += 4;
+            if (u >= 0xD800 && u < 0xDC00 && e[0] == '\\' && e[1] == 'u') {
+                unsigned l = (unsigned)strtoul((char[]){e[2], e[3], e[4], e[5], 0}, NULL, 16);
+                e += 6;
+                u = 0x10000 + ((u - 0xD800) << 10) + (l - 0xDC00);
+            }
+            put_utf8(&q, u);
+        } else *q++ = c;
+    }
+    *q = '\0';
+    *out = o;
+    return *e ? e + 1 : e;
+}
+
+static const char *jparse(const char *p, jv *v)
+{
+    memset(v, 0, sizeof *v);
+    p = jws(p);
+    if (*p == '{' || *p == '[') {
+        int obj = *p == '{';
+        v->type = obj ? 'o' : 'a';
+        p = jws(p + 1);
+        while (*p && *p != (obj ? '}' : ']')) {
+            v->v = realloc(v->v, (v->n + 1) * sizeof *v->v);
+            v->k = realloc(v->k, (v->n + 1) * sizeof *v->k);
+            v->k[v->n] = NULL;
+            if (obj) {
+                p = jstring(jws(p), &v->k[v->n]);
+                p = jws(p);
+                if (*p == ':')
+                    p++;
+            }
+            p = jparse(p, &v->v[v->n]);
+            v->n++;
+            p = jws(p);
+            if (*p == ',')
+                p = jws(p + 1);
+        }
+        return *p ? p + 1 : p;
+    }
+    if (*p == '"') {
+        v->type = 's';
+        return jstring(p, &v->s);
+    }
+    v->type = 'n';
+    while (*p && *p != ',' && *p != '}' && *p != ']')
+        p++;
+    return p;
+}
+
+static const jv *jget(const jv *o, const char *key)
+{
+    if (!o || o->type != 'o')
+        return NULL;
+    for (size_t i = 0; i < o->n; i++)
+        if (o->k[i] && !strcmp(o->k[i], key))
+            return &o->v[i];
+    return NULL;
+}
+
+static void jfree(jv *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        jfree(&v->v[i]);
+        if (v->k)
+            free(v->k[i]);
+    }
+    free(v->v);
+    free(v->k);
+    free(v->s);
+}
+
+/* Loads the manifest; 0 when the shared fixtures are not there. */
+static int manifest_load(jv *root)
+{
+    size_t len = 0;
+    char *txt = t_read_file(PII_SHARED_FIXTURES "/manifest.json", &len);
+    if (!txt)
+        return 0;
+    char *z = realloc(txt, len + 1);
+    cr_assert_not_null(z);
+    z[len] = '\0';
+    jparse(z, root);
+    free(z);
+    return 1;
+}
+
+/* Checks every manifest entry whose file starts with `prefix` and ends with
+ * `suffix`: status "ok" -> the file's report is OK and the extracted text
+ * holds every must_contain snippet (whitespace collapsed, or removed when
+ * `nows`); status "encrypted" -> the report says ENCRYPTED and no text.
+ * Returns the number of entries checked. */
+static size_t check_manifest(const char *prefix, const char *suffix, int nows)
+{
+    jv root;
+    if (!manifest_load(&root))
+        return 0;
+    const jv *files = jget(&root, "files");
+    cr_assert(files && files->type == 'a', "manifest.json has no files array");
+    size_t checked = 0;
+    for (size_t i = 0; i < files->n; i++) {
+        const jv *e = &files->v[i];
+        const jv *file = jget(e, "file"), *status = jget(e, "status"), *mc = jget(e, "must_contain");
+        if (!file || file->type != 's' || strncmp(file->s, prefix, strlen(prefix)) != 0 ||
+            !ends_with(file->s, suffix))
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", PII_SHARED_FIXTURES, file->s);
+        col c;
+        memset(&c, 0, sizeof c);
+        c.top = path;
+        cr_assert_eq(piiscan_extract_text_file(path, NULL, on_text, on_file, &c), PIISCAN_OK, "%s",
+                     file->s);
+        const trep *r = top_report(&c);
+        if (!strcmp(status->s, "encrypted")) {
+            cr_expect_eq(r->status, PIISCAN_FILE_ENCRYPTED, "%s: status %d (%s)", file->s,
+                         r->status, r->reason);
+            cr_expect_eq(c.n, 0, "%s: encrypted but text came out", file->s);
+        } else if (!strcmp(status->s, "ok")) {
+            cr_expect_eq(r->status, PIISCAN_FILE_OK, "%s: status %d (%s)", file->s, r->status,
+                         r->reason);
+            char *have = nows ? no_space(c.all ? c.all : "") : collapse_space(c.all ? c.all : "");
+            for (size_t k = 0; mc && k < mc->n; k++) {
+                char *want = nows ? no_space(mc->v[k].s) : collapse_space(mc->v[k].s);
+                cr_expect(strstr(have, want) != NULL, "%s: snippet %zu of must_contain missing",
+                          file->s, k);
+                free(want);
+            }
+            free(have);
+        }
+        col_free(&c);
+        checked++;
+    }
+    jfree(&root);
+    return checked;
+}
+
+/* Skips the test in a build without PDF support (-DPIISCAN_PDF=OFF), after
+ * checking that such a build says so instead of reporting the PDF clean. */
+static void need_pdf(void)
+{
+    static const char pdf[] = "%PDF-1.4\n1 0 obj << >> endobj\n";
+    col c;
+    memset(&c, 0, sizeof c);
+    c.top = "probe.pdf";
+    cr_assert_eq(piiscan_extract_text_blob(pdf, sizeof pdf - 1, "probe.pdf", NULL, on_text, on_file,
+                                           &c),
+                 PIISCAN_OK);
+    const trep *r = top_report(&c);
+    int off = r->status == PIISCAN_FILE_UNSUPPORTED && strstr(r->reason, "without PDF");
+    col_free(&c);
+    if (off)
+        cr_skip_test("built without PDF support");
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+Test(pdf, helvetica_page_text_in_order)
+{
+    need_pdf();
+    col c;
+    extract("pdf/simple.pdf", &c);
+    char *t = no_space(c.text);
+    const char *a = strstr(t, "Customerrecord"), *b = strstr(t, "RRN:880411-2238459"),
+               *p = strstr(t, "Phone:010-2000-0000");
+    cr_assert(a && b && p, "page text incomplete");
+    cr_assert(a < b && b < p, "page text out of order");
+    const trep *r = top_report(&c);
+    cr_assert_str_eq(r->format, "pdf");
+    cr_assert_eq(r->status, PIISCAN_FILE_OK, "%s", r->reason);
+    free(t);
+    col_free(&c);
+}
+
+Test(pdf, korean_cid_font_through_tounicode)
+{
+    need_pdf();
+    /* The content stream has only 2-byte CIDs: without the ToUnicode CMap
+     * there is no Korean, and no digits either. */
+    col c;
+    extract("pdf/cid.pdf", &c);
+    char *t = no_space(c.text);
+    cr_assert(strstr(t, "성명홍길동"), "name line missing");
+    cr_assert(strstr(t, "주민등록번호880411-2238459"), "RRN line missing");
+    cr_assert(strstr(t, "전화010-2000-0000"), "phone line missing");
+    free(t);
+    col_free(&c);
+    scan("pdf/cid.pdf", &c);
+    cr_assert_eq(count_found(&c, "kr_rrn", "pdf/cid.pdf"), 1);
+    cr_assert_eq(count_found(&c, "kr_phone", "pdf/cid.pdf"), 1);
+    col_free(&c);
+}
+
+Test(pdf, object_stream_and_xref_stream)
+{
+    need_pdf();
+    col c;
+    extract("pdf/objstm.pdf", &c);
+    char *t = no_space(c.text);
+    cr_assert(strstr(t, "Accountholdere-mail:hong.gildong@example.com"));
+    free(t);
+    cr_assert_eq(top_report(&c)->status, PIISCAN_FILE_OK);
+    col_free(&c);
+    scan("pdf/objstm.pdf", &c);
+    cr_assert_eq(count_found(&c, "email", "pdf/objstm.pdf"), 1);
+    col_free(&c);
+}
+
+Test(pdf, findings_with_type_and_path)
+{
+    need_pdf();
+    col c;
+    scan("pdf/simple.pdf", &c);
+    cr_assert_eq(count_found(&c, "kr_rrn", "pdf/simple.pdf"), 1);
+    /* 010-2000-0000 and 01020000000: the unseparated form is found in a
+     * PDF, which is what makes the two-page test below mean something */
+    cr_assert_eq(count_found(&c, "kr_phone", "pdf/simple.pdf"), 2);
+    for (size_t i = 0; i < c.nf; i++)
+        cr_assert_str_eq(c.f[i].path, fixture("pdf/simple.pdf"));
+    col_free(&c);
+}
+
+Test(pdf, a_number_does_not_run_across_pages)
+{
+    need_pdf();
+    col c;
+    extract("pdf/twopage.pdf", &c);
+    const char *a = strstr(c.text, "01020"), *b = a ? strstr(a, "000000") : NULL;
+    cr_assert(a && b, "text of both pages expected");
+    char between[64];
+    size_t k = (size_t)(b - a - 5) < sizeof between - 1 ? (size_t)(b - a - 5) : sizeof between - 1;
+    memcpy(between, a + 5, k);
+    between[k] = '\0';
+    cr_assert(strstr(between, "\n\n"), "no part break between the pages");
+    col_free(&c);
+    scan("pdf/twopage.pdf", &c);
+    cr_assert_eq(count_found(&c, "kr_phone", ""), 0, "a phone number glued across pages");
+    col_free(&c);
+}
+
+Test(pdf, comment_annotations_and_document_info_are_read)
+{
+    need_pdf();
+    col c;
+    extract("pdf/annot.pdf", &c);
+    cr_assert(strstr(c.text, "See the note on this page"));
+    cr_assert(strstr(c.text, "Call back on 010-2000-0000"), "sticky note text missing");
+    cr_assert(strstr(c.text, "gildong.hong@example.org"), "document information missing");
+    col_free(&c);
+    scan("pdf/annot.pdf", &c);
+    cr_assert_eq(count_found(&c, "kr_phone", "pdf/annot.pdf"), 1);
+    cr_assert_eq(count_found(&c, "email", "pdf/annot.pdf"), 1);
+    col_free(&c);
+}
+
+Test(pdf, embedded_files_are_reported_not_read)
+{
+    /* poppler-glib's attachment list can crash (see string_filespec
+     * below), so EmbeddedFiles are reported, never silently skipped */
+    need_pdf();
+    col c;
+    scan("pdf/embedded.pdf", &c);
+    char member[1100];
+    snprintf(member, sizeof member, "%s!embedded-files", fixture("pdf/embedded.pdf"));
+    const trep *m = report_of(&c, member);
+    cr_assert_not_null(m, "no report for the embedded files");
+    cr_assert_eq(m->status, PIISCAN_FILE_UNSUPPORTED);
+    cr_assert(m->reason[0]);
+    cr_assert_eq(top_report(&c)->status, PIISCAN_FILE_OK);
+    col_free(&c);
+}
+
+Test(pdf, string_file_specifications_do_not_crash)
+{
+    need_pdf();
+    col c;
+    scan("pdf/string-filespec.pdf", &c);
+    cr_assert_eq(top_report(&c)->status, PIISCAN_FILE_OK);
+    cr_assert_eq(count_found(&c, "kr_phone", "pdf/string-filespec.pdf"), 1);
+    col_free(&c);
+}
+
+Test(pdf, file_attachment_annotation_is_a_member)
+{
+    need_pdf();
+    col c;
+    scan("pdf/annot-file.pdf", &c);
+    cr_assert_eq(count_found(&c, "kr_phone", "pdf/annot-file.pdf!notes.txt"), 1);
+    col_free(&c);
+    extract("pdf/annot-file.pdf", &c);
+    cr_assert(strstr(c.text, "pinned notes"), "annotation contents");
+    col_free(&c);
+}
+
+/* ---- encryption -------------------------------------------------------------- */
+
+static void owner_only(const char *rel)
+{
+    need_pdf();
+    col c;
+    extract(rel, &c);
+    const trep *r = top_report(&c);
+    cr_assert_eq(r->status, PIISCAN_FILE_OK, "%s: %s", rel, r->reason);
+    char *t = no_space(c.text);
+    cr_assert(strstr(t, "RRN:880411-2238459"), "%s: decrypted text missing", rel);
+    free(t);
+    col_free(&c);
+}
+
+Test(pdf, empty_user_password_rc4_128_opens) { owner_only("pdf/owner-rc4.pdf"); }
+
+Test(pdf, empty_user_password_aes_256_opens) { owner_only("pdf/owner-aes256.pdf"); }
+
+Test(pdf, user_password_is_encrypted)
+{
+    need_pdf();
+    col c;
+    extract("pdf/userpw.pdf", &c);
+    const trep *r = top_report(&c);
+    cr_assert_eq(r->status, PIISCAN_FILE_ENCRYPTED, "status %d", r->status);
+    cr_assert(strstr(r->reason, "password"), "reason should name the protection");
+    cr_assert_eq(c.n, 0);
+    col_free(&c);
+    scan("pdf/userpw.pdf", &c);
+    cr_assert_eq(c.nf, 0);
+    col_free(&c);
+}
+
+/* ---- broken files --------------------------------------------------------------- */
+
+Test(pdf, truncated_and_damaged_are_errors)
+{
+    need_pdf();
+    const char *files[] = {"pdf/truncated.pdf", "pdf/damaged.pdf"};
+    for (size_t i = 0; i < 2; i++) {
+        col c;
+        extract(files[i], &c);
+        const trep *r = top_report(&c);
+        cr_assert_str_eq(r->format, "pdf", "%s typed as %s", files[i], r->format);
+        cr_assert_eq(r->status, PIISCAN_FILE_ERROR, "%s: status %d", files[i], r->status);
+        cr_assert(r->reason[0], "%s: error without a reason", files[i]);
+        cr_assert_null(strstr(r->reason, "Customer"), "reason holds content");
+        col_free(&c);
+    }
+}
+
+Test(pdf, poppler_diagnostics_stay_off_stdout_and_stderr)
+{
+    /* poppler's "Syntax Error..." messages go to g_log() at INFO level in
+     * the "Poppler" domain, which GLib prints (to stdout) only when
+     * G_MESSAGES_DEBUG names the domain */
+    need_pdf();
+    unsetenv("G_MESSAGES_DEBUG");
+    char tmpl[] = "/tmp/pii-pdf-output-XXXXXX";
+    int fd = mkstemp(tmpl);
+    cr_assert_geq(fd, 0);
+    fflush(stdout);
+    fflush(stderr);
+    int saved1 = dup(1), saved2 = dup(2);
+    cr_assert(saved1 >= 0 && saved2 >= 0);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    const char *files[] = {"pdf/truncated.pdf", "pdf/damaged.pdf", "pdf/cid.pdf"};
+    int st[3];
+    for (size_t i = 0; i < 3; i++) {
+        col c;
+        memset(&c, 0, sizeof c);
+        c.top = fixture(files[i]);
+        st[i] = piiscan_extract_text_file(c.top, NULL, on_text, on_file, &c);
+        col_free(&c);
+    }
+    fflush(stdout);
+    fflush(stderr);
+    dup2(saved1, 1);
+    dup2(saved2, 2);
+    close(saved1);
+    close(saved2);
+    off_t size = lseek(fd, 0, SEEK_END);
+    close(fd);
+    unlink(tmpl);
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_eq(st[i], PIISCAN_OK);
+    cr_assert_eq(size, 0, "%lld bytes written to stdout/stderr", (long long)size);
+}
+
+Test(pdf, blob_named_x_pdf)
+{
+    need_pdf();
+    size_t len = 0;
+    char *data = t_read_file(fixture("pdf/cid.pdf"), &len);
+    cr_assert_not_null(data);
+    col c;
+    memset(&c, 0, sizeof c);
+    c.top = "x.pdf";
+    cr_assert_eq(piiscan_extract_text_blob(data, len, "x.pdf", NULL, on_text, on_file, &c), PIISCAN_OK);
+    cr_assert_not_null(c.text);
+    char *t = no_space(c.text);
+    cr_assert(strstr(t, "주민등록번호880411-2238459"));
+    free(t);
+    col_free(&c);
+    free(data);
+}
+
+/* ---- limits ------------------------------------------------------------------- */
+
+Test(pdf, extracted_limit_stops_before_the_text)
+{
+    need_pdf();
+    piiscan_options *o = NULL;
+    cr_assert_eq(piiscan_options_new(&o), PIISCAN_OK);
+    cr_assert_eq(piiscan_options_set(o, PIISCAN_OPT_MAX_EXTRACTED, 20), PIISCAN_OK);
+    col c;
+    scan_opts(fixture("pdf/simple.pdf"), o, &c);
+    const trep *r = top_report(&c);
+    cr_assert_eq(r->status, PIISCAN_FILE_SKIPPED, "status %d (%s)", r->status, r->reason);
+    cr_assert_eq(count_found(&c, "kr_rrn", ""), 0);
+    col_free(&c);
+    piiscan_options_free(o);
+}
+
+/* ---- threads -------------------------------------------------------------------- */
+
+/* Each thread extracts its own documents (one poppler document per thread,
+ * several at once); results are checked after the join, since Criterion's
+ * assertions belong to the test's own thread. */
+static void *extract_in_thread(void *arg)
+{
+    int *ok = arg;
+    const char *files[] = {"pdf/cid.pdf", "pdf/owner-aes256.pdf", "pdf/objstm.pdf"};
+    const char *want[] = {"주민등록번호880411-2238459", "RRN:880411-2238459", "hong.gildong@example.com"};
+    char path[1024];
+    *ok = 1;
+    for (int round = 0; round < 5; round++) {
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(path, sizeof path, "%s/%s", PII_FIXTURE_DIR, files[i]);
+            col c;
+            memset(&c, 0, sizeof c);
+            c.top = path;
+            if (piiscan_extract_text_file(path, NULL, on_text, on_file, &c) != PIISCAN_OK || !c.text) {
+                *ok = 0;
+            } else {
+                char *t = no_space(c.text);
+                if (!strstr(t, want[i]))
+                    *ok = 0;
+                free(t);
+            }
+            col_free(&c);
+        }
+    }
+    return NULL;
+}
+
+Test(pdf, documents_in_several_threads_at_once)
+{
+    need_pdf();
+    pthread_t th[4];
+    int ok[4] = {0};
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&th[i], NULL, extract_in_thread, &ok[i]), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 4; i++)
+        cr_assert(ok[i], "thread %d extracted wrong or no text", i);
+}
+
+/* ---- shared conformance fixtures ------------------------------------------------- */
+
+Test(pdf, shared_fixtures_from_manifest)
+{
+    need_pdf();
+    size_t n = check_manifest("pdf/", ".pdf", 1);
+    if (n == 0)
+        cr_skip_test("shared fixtures not found at %s", PII_SHARED_FIXTURES);
+    cr_assert_geq(n, 6, "expected the six PDFs of the manifest, got %zu", n);
+}
