@@ -282,6 +282,9 @@ int main(int argc, char **argv)
     static const char *const policies[] = {"checksum", "context", "structural"};
     static const char *const colors[] = {"auto", "always", "never"};
     static const char *const times[] = {"mtime", "atime", "ctime"};
+    /* poppler-glib prints its parser's messages to standard output when
+     * G_MESSAGES_DEBUG is set, which would corrupt a JSON Lines report. */
+    unsetenv("G_MESSAGES_DEBUG");
     run_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.version = piiscan_version();

@@ -515,8 +515,9 @@ int px_part(px_doc *d, const char *name)
         return px_break(d, PX_BREAK_PART);
     if (j->abort)
         return PX_ABORT;
-    /* The text so far belongs to the previous part. */
-    if (flush_text(d) != PX_CONTINUE)
+    /* The text so far, ended by a part break, belongs to the previous part:
+     * a caller that joins the pieces still sees the parts apart. */
+    if (px_break(d, PX_BREAK_PART) != PX_CONTINUE || flush_text(d) != PX_CONTINUE)
         return PX_ABORT;
     char *np = join_path(d->path, name);
     if (!np)
