@@ -128,6 +128,11 @@ static int classify_by_signature(const uint8_t *h, size_t n, const char **fmt)
         *fmt = "cfb";
         return PXK_CFB;
     }
+    /* HWP 3.x (not a compound file): cfb.c reports it unsupported. */
+    if (n >= 19 && memcmp(h, "HWP Document File V", 19) == 0) {
+        *fmt = "hwp";
+        return PXK_CFB;
+    }
     if (find_pdf_header(h, n)) {
         *fmt = "pdf";
         return PXK_PDF;
