@@ -29,7 +29,9 @@ static void usage(FILE *f)
         "  piiscan --staged                        pre-commit: scan what is about to be committed\n"
         "\n"
         "Report:\n"
-        "  -f, --format FMT        text (default) or jsonl\n"
+        "  -f, --format FMT        text (default), jsonl, csv (UTF-8 with BOM, for Excel),\n"
+        "                          sarif (2.1.0) or html (one self-contained page, masked\n"
+        "                          values only); see docs/reports.md\n"
         "  -o, --output FILE       write the report to FILE instead of standard output\n"
         "  -q, --quiet             no summary (text) and no progress line\n"
         "      --color WHEN        auto (default), always, never\n"
@@ -254,13 +256,19 @@ static const struct option longopts[] = {
     {"staged", no_argument, 0, OPT_STAGED},
     {0, 0, 0, 0}};
 
-enum { FMT_TEXT, FMT_JSONL };
+enum { FMT_TEXT, FMT_JSONL, FMT_CSV, FMT_SARIF, FMT_HTML };
 
 static report_writer *make_writer(int format, FILE *out, int color, int show_raw, int quiet)
 {
     switch (format) {
     case FMT_JSONL:
         return report_jsonl_new(out, show_raw);
+    case FMT_CSV:
+        return report_csv_new(out, show_raw);
+    case FMT_SARIF:
+        return report_sarif_new(out, show_raw);
+    case FMT_HTML:
+        return report_html_new(out); /* never raw, even with --show-raw */
     default:
         return report_text_new(out, color, show_raw, quiet);
     }
@@ -268,13 +276,15 @@ static report_writer *make_writer(int format, FILE *out, int color, int show_raw
 
 int main(int argc, char **argv)
 {
-    /* csv, sarif and html join this table with their writers */
-    static const char *const formats[] = {"text", "jsonl"};
+    static const char *const formats[] = {"text", "jsonl", "csv", "sarif", "html"};
     static const char *const encodings[] = {"auto", "utf8", "utf16le", "utf16be", "cp949"};
     static const char *const confs[] = {"", "low", "medium", "high"};
     static const char *const policies[] = {"checksum", "context", "structural"};
     static const char *const colors[] = {"auto", "always", "never"};
     static const char *const times[] = {"mtime", "atime", "ctime"};
+    /* poppler-glib prints its parser's messages to standard output when
+     * G_MESSAGES_DEBUG is set, which would corrupt a JSON Lines report. */
+    unsetenv("G_MESSAGES_DEBUG");
     run_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.version = piiscan_version();

@@ -1,7 +1,8 @@
-/* report.h -- the piiscan CLI's report writers.  main.c (walking, workers,
- * options) produces a stream of events in a deterministic order -- for each
- * top-level path in walk order: its findings and its file records (members
- * included) -- then one summary; a writer turns them into one format.
+/* report.h -- the piiscan CLI's report writers.  run.c (walking, workers)
+ * produces a stream of events: for each top-level file, its findings and its
+ * file records (members included), contiguous -- files in walk order with
+ * -j 1, in the order they finish otherwise -- then one summary; a writer
+ * turns them into one format.
  *
  * Privacy: a writer prints `match` (masked) and never `raw` unless the
  * writer was created with show_raw (the user passed --show-raw). */

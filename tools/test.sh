@@ -6,6 +6,7 @@
 #      with ASan+UBSan (fuzz/ci.sh; needs clang and libclang-rt-14-dev)
 #   4. install to a temporary prefix; build the C example through pkg-config and
 #      through find_package(piiscan); run it and check that it finds an RRN.
+#   4. the Go and Python bindings, built and tested against that installed library.
 # Needs: cmake, a C compiler, pkg-config, libpcre2-dev, libcriterion-dev, python3
 # (tools/setup-debian.sh installs them on Debian 12).
 set -euo pipefail
@@ -66,5 +67,13 @@ grep -q '^kr_rrn line 1 offset 4: 900101-1\*\*\*\*\*\*' <<<"$out" ||
 # Only piiscan_* symbols leave the shared library.
 bad=$(nm -D --defined-only "$libdir"/libpiiscan.so | awk '$2 ~ /[TDBR]/ {print $3}' | grep -v '^piiscan_' || true)
 [ -z "$bad" ] || { echo "FAIL: non-piiscan_ symbols exported: $bad"; exit 1; }
+
+step "Go binding (go vet, go test -race) against the installed library"
+bash bindings/go/run-tests.sh "$prefix"
+
+if [ -x bindings/python/run-tests.sh ] || [ -f bindings/python/run-tests.sh ]; then
+  step "Python binding (pytest) against the installed library"
+  bash bindings/python/run-tests.sh "$prefix"
+fi
 
 step "all tests passed"

@@ -4,14 +4,16 @@
  * 64 characters, a domain of dot-separated labels (1-63 letters, digits and
  * inner hyphens) ending in an alphabetic top-level label of 2+ letters, at
  * most 254 characters in all.  Quoted local parts and IP-literal domains are
- * not personal data in practice and are not matched.  Traps: retina asset
- * names (icon@2x.png) and host-less or numeric "domains" (user@localhost,
- * foo@1.2.3). */
+ * not personal data in practice and are not matched.  The top-level label
+ * must be a delegated TLD (IANA's list, tld_table.h).  Traps: retina asset
+ * names (icon@2x.png), host-less or numeric "domains" (user@localhost,
+ * foo@1.2.3), and code (q@k.transpose). */
 #include <ctype.h>
 #include <string.h>
 
 #include "checks.h"
 #include "detect.h"
+#include "tld_table.h"
 
 /* File extensions that follow "@2x" in asset names; none is a delegated TLD. */
 static const char *const image_exts[] = {"png", "jpg", "jpeg", "gif", "webp", "svg",
@@ -26,6 +28,32 @@ static int ieq(const char *a, size_t an, const char *b)
         if (tolower((unsigned char)a[i]) != b[i])
             return 0;
     return 1;
+}
+
+/* 1 if the top-level label is a delegated TLD (IANA's list; case-insensitive).
+ * Code is full of name@word.word that is no address: numpy's matrix product
+ * (q@k.transpose, x@self.weight), decorators after a token
+ * (0@pytest.mark.skipif). */
+static int known_tld(const char *t, size_t n)
+{
+    char low[64];
+    if (n >= sizeof low)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)t[i]);
+    low[n] = 0;
+    size_t lo = 0, hi = sizeof pii_tlds / sizeof pii_tlds[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(pii_tlds[mid], low);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
 }
 
 static void validate_email(const pii_candidate *c, pii_verdict *v)
@@ -86,6 +114,8 @@ static void validate_email(const pii_candidate *c, pii_verdict *v)
     for (size_t i = 0; i < sizeof image_exts / sizeof image_exts[0]; i++)
         if (ieq(last, last_len, image_exts[i]))
             return;
+    if (!known_tld(last, last_len))
+        return;
     v->accept = 1;
     v->validation = PIISCAN_VALID_STRUCTURAL;
     /* x and X are letters here, not masks: only '*' in the local part is. */

@@ -11,13 +11,98 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "decode/cp949.h"
 #include "extract_internal.h"
+
+/* ---- member names ------------------------------------------------------------------ */
+
+/* libarchive converts names through the locale's character set; a library
+ * must not depend on the process locale, so archives are read under a
+ * C.UTF-8 thread locale: names flagged UTF-8 (and 7z/rar/ISO Unicode names)
+ * come out as UTF-8, other names as the bytes stored. */
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void make_utf8_locale(void)
+{
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+static locale_t enter_utf8(void)
+{
+    pthread_once(&utf8_once, make_utf8_locale);
+    return utf8_locale ? uselocale(utf8_locale) : (locale_t)0;
+}
+
+static void leave_utf8(locale_t old)
+{
+    if (old)
+        uselocale(old);
+}
+
+static int valid_utf8(const unsigned char *p)
+{
+    while (*p) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        int n = (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : (*p & 0xF8) == 0xF0 ? 3 : -1;
+        if (n < 0 || (*p & 0xFE) == 0xC0)
+            return 0;
+        for (int i = 1; i <= n; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+/* A stored name that is not UTF-8 is in its maker's code page: on Korean
+ * Windows (Explorer, ALZip, Bandizip's legacy mode) that is CP949, not the
+ * CP437 of the zip specification.  Undecodable bytes become '?'. */
+static const char *member_name(struct archive_entry *e, char *buf, size_t cap)
+{
+    const char *n = archive_entry_pathname_utf8(e);
+    if (n)
+        return n;
+    const unsigned char *raw = (const unsigned char *)archive_entry_pathname(e);
+    if (!raw)
+        return "?";
+    if (valid_utf8(raw))
+        return (const char *)raw;
+    size_t o = 0;
+    for (size_t i = 0; raw[i] && o + 4 < cap; i++) {
+        uint32_t cp = raw[i];
+        if (cp >= 0x80) {
+            cp = raw[i + 1] ? pii_cp949_lookup(raw[i], raw[i + 1]) : 0;
+            if (cp)
+                i++;
+            else
+                cp = '?';
+        }
+        if (cp < 0x80) {
+            buf[o++] = (char)cp;
+        } else if (cp < 0x800) {
+            buf[o++] = (char)(0xC0 | (cp >> 6));
+            buf[o++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            buf[o++] = (char)(0xE0 | (cp >> 12));
+            buf[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            buf[o++] = (char)(0x80 | (cp & 0x3F));
+        }
+    }
+    buf[o] = 0;
+    return buf;
+}
 
 /* Blocks handed to libarchive.  Small enough that the ratio check sees
  * consumption as it happens, large enough to cost nothing. */
@@ -214,7 +299,17 @@ static long member_read(void *ctx, const void **buf, const char **err)
     }
 }
 
+static int ar_run_locked(px_doc *d, struct src *s, int raw);
+
 static int ar_run(px_doc *d, struct src *s, int raw)
+{
+    locale_t old = enter_utf8();
+    int rc = ar_run_locked(d, s, raw);
+    leave_utf8(old);
+    return rc;
+}
+
+static int ar_run_locked(px_doc *d, struct src *s, int raw)
 {
     struct archive *a = ar_open(s, 0, raw);
     if (!a) {
@@ -223,7 +318,7 @@ static int ar_run(px_doc *d, struct src *s, int raw)
     }
     int rc = PX_CONTINUE, retries = 0, empty_tar = 0;
     uint64_t entries = 0, encrypted = 0, accounted = 0;
-    char rawname[256];
+    char rawname[256], namebuf[3 * 1024 + 8];
     for (;;) {
         struct archive_entry *e;
         int r = archive_read_next_header(a, &e);
@@ -257,10 +352,9 @@ static int ar_run(px_doc *d, struct src *s, int raw)
         int ft = (int)archive_entry_filetype(e);
         if (ft != 0 && ft != AE_IFREG)
             continue; /* directories, links, devices hold no data */
-        const char *name = archive_format(a) == ARCHIVE_FORMAT_RAW ? rawname
-                           : archive_entry_pathname_utf8(e)         ? archive_entry_pathname_utf8(e)
-                           : archive_entry_pathname(e)              ? archive_entry_pathname(e)
-                                                                    : "?";
+        const char *name = archive_format(a) == ARCHIVE_FORMAT_RAW
+                               ? rawname
+                               : member_name(e, namebuf, sizeof namebuf);
         if (archive_entry_is_data_encrypted(e)) {
             encrypted++;
             if (px_member_status(d, name, PX_ENCRYPTED,
@@ -379,6 +473,7 @@ px_zip *px_zip_open(px_doc *d, const uint8_t *data, size_t len, const char **err
     }
     size_t cap = 0;
     uint64_t limit = d->job->max_members;
+    locale_t old_locale = enter_utf8();
     for (;;) {
         struct archive_entry *e;
         int r = archive_read_next_header(z->a, &e);
@@ -387,6 +482,7 @@ px_zip *px_zip_open(px_doc *d, const uint8_t *data, size_t len, const char **err
         if (r < ARCHIVE_WARN) {
             if (z->n == 0) {
                 *err = archive_error_string(z->a) ? archive_error_string(z->a) : "not a zip";
+                leave_utf8(old_locale);
                 px_zip_close(z);
                 return NULL;
             }
@@ -405,11 +501,10 @@ px_zip *px_zip_open(px_doc *d, const uint8_t *data, size_t len, const char **err
             z->ents = ne;
             cap = nc;
         }
-        const char *nm = archive_entry_pathname_utf8(e);
-        if (!nm)
-            nm = archive_entry_pathname(e);
+        char nbuf[3 * 1024 + 8];
+        const char *nm = member_name(e, nbuf, sizeof nbuf);
         struct zent *ze = &z->ents[z->n];
-        ze->name = strdup(nm ? nm : "");
+        ze->name = strdup(nm);
         if (!ze->name)
             break;
         ze->encrypted = archive_entry_is_data_encrypted(e);
@@ -417,6 +512,7 @@ px_zip *px_zip_open(px_doc *d, const uint8_t *data, size_t len, const char **err
         z->n++;
         z->next++;
     }
+    leave_utf8(old_locale);
     return z;
 }
 

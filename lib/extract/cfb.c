@@ -167,7 +167,7 @@ static int load_fat(px_cfb *c, const uint8_t *h, const char **err)
     uint32_t difat = rd32(h + 68);
     const uint8_t *slots = h + 76;
     uint32_t nslots = 109;
-    new_epoch(c); /* marks the FAT and DIFAT sectors against reuse as DIFAT */
+    new_epoch(c); /* DIFAT sectors are marked as visited: a looping chain stops */
     for (;;) {
         for (uint32_t i = 0; i < nslots && got < need; i++, got++) {
             uint32_t fs = rd32(slots + 4 * i);

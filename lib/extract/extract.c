@@ -305,6 +305,8 @@ int px_classify(px_job *j, const uint8_t *h, size_t n, const char *name, const c
 
 /* ---- the document ------------------------------------------------------------ */
 
+static char *join_path(const char *parent, const char *name);
+
 /* A file with NULs that is not UTF-16 text (a database, an executable, a
  * .dat) holds its strings as 8-bit text among binary bytes.  The stream's
  * own sniffing would take a few NUL-ASCII pairs in it for UTF-16 and decode
@@ -408,7 +410,8 @@ static int sink(px_doc *d, const uint8_t *p, size_t n)
         return j->abort ? PX_ABORT : PX_CONTINUE;
     d->text_bytes += n;
     if (j->on_text) {
-        if (j->on_text(d->path, (const char *)p, n, j->user) != PIISCAN_CONTINUE) {
+        const char *path = d->part_path ? d->part_path : d->path;
+        if (j->on_text(path, (const char *)p, n, j->user) != PIISCAN_CONTINUE) {
             j->abort = PXA_STOPPED;
             return PX_ABORT;
         }
@@ -503,6 +506,27 @@ int px_break(px_doc *d, int kind)
     default:
         return px_text(d, "\n", 1);
     }
+}
+
+int px_part(px_doc *d, const char *name)
+{
+    px_job *j = d->job;
+    if (!j->on_text || !name)
+        return px_break(d, PX_BREAK_PART);
+    if (j->abort)
+        return PX_ABORT;
+    /* The text so far, ended by a part break, belongs to the previous part:
+     * a caller that joins the pieces still sees the parts apart. */
+    if (px_break(d, PX_BREAK_PART) != PX_CONTINUE || flush_text(d) != PX_CONTINUE)
+        return PX_ABORT;
+    char *np = join_path(d->path, name);
+    if (!np)
+        return job_abort_nomem(d);
+    np[strlen(d->path)] = '#';
+    free(d->part_path);
+    d->part_path = np;
+    d->emitted = 0; /* a new piece: no leading break */
+    return PX_CONTINUE;
 }
 
 static size_t put_utf8(char *o, uint32_t cp)
@@ -726,7 +750,9 @@ static int doc_end(px_doc *d)
         }
     }
     free(d->path);
+    free(d->part_path);
     d->path = NULL;
+    d->part_path = NULL;
     return rc;
 }
 

@@ -68,6 +68,11 @@ int px_text_utf16le(px_doc *d, const uint8_t *p, size_t nbytes);
  * pieces and BIFF strings, CP949 for Korean).  codepage: 1252 or 949. */
 int px_text_codepage(px_doc *d, const uint8_t *p, size_t n, int codepage);
 int px_break(px_doc *d, int kind);
+/* Starts a named part of the document ("word/header1.xml", "sheet 명단",
+ * "page 3", "BodyText/Section1"): a PX_BREAK_PART for the scanner, and for
+ * piiscan_extract_text_* a new piece under the path "doc#part", so that
+ * --extract-text shows every part under a header naming it. */
+int px_part(px_doc *d, const char *name);
 
 /* ---- status ----------------------------------------------------------- */
 /* Sets this document's status (the most severe one set wins:

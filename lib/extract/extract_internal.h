@@ -59,6 +59,7 @@ struct px_doc {
     px_doc *parent;
     unsigned depth;
     char *path;
+    char *part_path; /* text mode: path "#" current part, or NULL */
     const char *format;
     int status;
     char reason[208];

@@ -517,6 +517,11 @@ static int extract_sections(px_doc *d, px_cfb *c, const char *storage, int compr
     int r = PX_CONTINUE;
     for (size_t s = 0; s < ns && r == PX_CONTINUE; s++) {
         const char *path = px_cfb_path(c, secs[s].idx);
+        /* each section its own part (a header in --extract-text) */
+        if (px_part(d, path) != PX_CONTINUE) {
+            r = PX_ABORT;
+            break;
+        }
         size_t n = 0;
         const char *err = NULL;
         uint8_t *raw = px_cfb_read(c, d, secs[s].idx, &n, &err);
@@ -565,8 +570,6 @@ static int extract_sections(px_doc *d, px_cfb *c, const char *storage, int compr
             else
                 px_set_status(d, PX_ERROR, "%s: %s", path, why ? why : "unreadable");
         }
-        if (px_break(d, PX_BREAK_PART) != PX_CONTINUE)
-            r = PX_ABORT;
     }
     free(secs);
     return r;

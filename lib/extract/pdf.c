@@ -204,7 +204,7 @@ static int doc_info(px_doc *d, PopplerDocument *doc)
     for (size_t i = 0; i < sizeof get / sizeof *get && r == PX_CONTINUE; i++) {
         gchar *s = get[i](doc);
         if (s && *s) {
-            r = px_break(d, first ? PX_BREAK_PART : PX_BREAK_PARA);
+            r = first ? px_part(d, "document information") : px_break(d, PX_BREAK_PARA);
             first = 0;
             if (r == PX_CONTINUE)
                 r = text_and_account(d, s);
@@ -263,8 +263,9 @@ int px_extract_pdf(px_doc *d, const uint8_t *data, size_t len)
             px_set_status(d, PX_ERROR, "PDF page %d could not be read", i + 1);
             continue;
         }
-        if (i > 0)
-            r = px_break(d, PX_BREAK_PART);
+        char pname[32];
+        snprintf(pname, sizeof pname, "page %d", i + 1);
+        r = px_part(d, pname); /* a part break; its own header in --extract-text */
         char *text = r == PX_CONTINUE ? poppler_page_get_text(page) : NULL;
         if (text) {
             r = text_and_account(d, text);

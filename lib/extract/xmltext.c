@@ -2,6 +2,7 @@
  * xmltext.h). */
 #include "xmltext.h"
 
+#include <stdio.h>
 #include <expat.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -58,7 +59,18 @@ void xt_put(xt_out *o, const char *s, size_t n)
 {
     if (o->aborted || n == 0)
         return;
-    if (o->pending) {
+    if (o->part_pending) {
+        /* A part that emits text starts under its own name (for
+         * --extract-text; a part break for the scanner). */
+        if (xt_flush(o) != PX_CONTINUE)
+            return;
+        o->part_pending = 0;
+        o->pending = 0;
+        if (px_part(o->d, o->part) != PX_CONTINUE) {
+            o->aborted = 1;
+            return;
+        }
+    } else if (o->pending) {
         if (xt_flush(o) != PX_CONTINUE)
             return;
         int k = o->pending;
@@ -284,6 +296,8 @@ int xt_parse_part(xt_out *o, px_zip *z, size_t idx, const xt_handlers *h, void *
     const char *name = px_zip_name(z, idx);
     if (!name)
         name = "?";
+    snprintf(o->part, sizeof o->part, "%s", name);
+    o->part_pending = 1;
     if (px_zip_encrypted(z, idx)) {
         px_set_status(o->d, PX_ENCRYPTED, "%s: encrypted zip entry", name);
         return PX_CONTINUE;

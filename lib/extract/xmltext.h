@@ -49,6 +49,8 @@ typedef struct xt_out {
     int aborted; /* a px_* call returned PX_ABORT: stop everything */
     int pending; /* strongest break asked for since the last text (0: none) */
     int dirty;   /* text was emitted since the last break */
+    int part_pending;  /* a new part began: px_part() before the next text */
+    char part[256];    /* its name */
     size_t n;
     char buf[XT_OUT_BUF];
 } xt_out;

@@ -91,6 +91,16 @@ Test(archive, single_compressed_files)
     }
 }
 
+Test(archive, korean_member_names_in_cp949_or_utf8)
+{
+    tfilescan s = scan(A("cp949-names.zip"), NULL);
+    cr_assert_eq(t_count_at(&s, A("cp949-names.zip") "!인사/명단.csv", "kr_rrn"), 1,
+                 "a CP949 name without the UTF-8 flag is decoded as CP949");
+    cr_assert_eq(t_count_at(&s, A("cp949-names.zip") "!영문/utf8.txt", "kr_phone"), 1,
+                 "a flagged UTF-8 name is kept");
+    t_filescan_free(&s);
+}
+
 Test(archive, typed_by_content_not_name)
 {
     tfilescan s = scan(A("renamed.dat"), NULL);

@@ -340,6 +340,15 @@ Test(hwp, embedded_ole_object_is_read_as_a_member)
     cr_assert_eq(n, 1, "the RRN was not reported in the member");
 }
 
+Test(hwp, embedded_ole_object_in_an_uncompressed_document)
+{
+    result r = extract(FIX("hwp-bindata-raw.hwp"));
+    cr_assert_eq(r.status, PIISCAN_FILE_OK, "reason: %s", r.reason);
+    cr_assert(has(&r, "내장 개체 861121-1967921 끝"), "the OLE object's text is missing");
+    cr_assert_eq(r.reports, 2);
+    result_free(&r);
+}
+
 Test(hwp, legacy_hwp3_is_unsupported_not_clean)
 {
     result r = extract(FIX("hwp3.hwp"));

@@ -56,7 +56,9 @@ static void grow_append(char **p, size_t *n, size_t *cap, const char *s, size_t 
 static int on_text(const char *path, const char *text, size_t len, void *user)
 {
     col *c = user;
-    if (!strcmp(path, c->top))
+    /* the document's own text: its path, or one of its parts ("x.pdf#page 2") */
+    size_t tl = strlen(c->top);
+    if (!strncmp(path, c->top, tl) && (path[tl] == 0 || path[tl] == '#'))
         grow_append(&c->text, &c->n, &c->cap, text, len);
     grow_append(&c->all, &c->an, &c->acap, text, len);
     return PIISCAN_CONTINUE;

@@ -1,0 +1,3 @@
+module github.com/libpiiscan/libpiiscan/bindings/go
+
+go 1.19
