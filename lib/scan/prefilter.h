@@ -51,9 +51,12 @@ typedef struct pii_window {
     uint8_t at;     /* 1: an '@' window */
 } pii_window;
 
+/* A queue: v[first, n) are live; the scanner drops windows from the front
+ * by advancing `first` and compacts only when most of the array is dead, so
+ * a page costs nothing per window still queued behind it. */
 typedef struct pii_winvec {
     pii_window *v;
-    size_t n, cap;
+    size_t first, n, cap;
 } pii_winvec;
 
 typedef struct pii_prefilter {

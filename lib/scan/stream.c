@@ -404,39 +404,11 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     const piiscan_engine *e = s->engine;
     uint64_t text_end = s->base + s->len;
     uint64_t pe = PE < text_end ? PE : text_end;
-    /* Collect the window pieces inside the page, clipped to it. */
-    pii_window local[64];
-    pii_window *iv = local;
-    size_t niv = 0, ivcap = 64;
     /* The queue is sorted by start (see process()): only its front can
      * touch this page. */
-    size_t nfront = 0;
+    size_t nfront = s->windows.first;
     while (nfront < s->windows.n && s->windows.v[nfront].ws < PE)
         nfront++;
-    for (size_t i = 0; i < nfront; i++) {
-        pii_window w = s->windows.v[i];
-        if (w.ws >= pe || w.we <= P)
-            continue;
-        if (w.ws < P)
-            w.ws = P;
-        if (w.we > pe)
-            w.we = pe;
-        if (niv == ivcap) {
-            size_t ncap = ivcap * 2;
-            pii_window *nv = malloc(ncap * sizeof *nv);
-            if (!nv) {
-                if (iv != local)
-                    free(iv);
-                return PIISCAN_E_NOMEM;
-            }
-            memcpy(nv, iv, niv * sizeof *nv);
-            if (iv != local)
-                free(iv);
-            iv = nv;
-            ivcap = ncap;
-        }
-        iv[niv++] = w;
-    }
     /* Windows are not merged: each keeps its own count and group, so a
      * pattern runs only where its trigger holds (merging would let one
      * 13-digit timestamp switch every pattern on for a whole CSV line).
@@ -449,8 +421,16 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     /* Window by window (each pattern still sees its windows in order, which
      * is all its last_end/searched_to bookkeeping needs), so the keyword
      * cache is queried front to back. */
-    for (size_t k = 0; k < niv && st == PIISCAN_OK; k++) {
-        const pii_window *w = &iv[k];
+    for (size_t k = s->windows.first; k < nfront && st == PIISCAN_OK; k++) {
+        /* The window's piece inside the page. */
+        pii_window wc = s->windows.v[k];
+        if (wc.ws >= pe || wc.we <= P)
+            continue;
+        if (wc.ws < P)
+            wc.ws = P;
+        if (wc.we > pe)
+            wc.we = pe;
+        const pii_window *w = &wc;
         for (uint32_t pi = 0; pi < e->n && st == PIISCAN_OK; pi++) {
             const pii_engine_pattern *p = &e->p[pi];
             if (p->trigger == PII_TRIGGER_ALWAYS)
@@ -478,8 +458,6 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                         p->trigger == PII_TRIGGER_DIGITS && !(w->group == 255) ? w->cs : 0, eof);
         }
     }
-    if (iv != local)
-        free(iv);
     if (st != PIISCAN_OK)
         return st;
     /* This page's findings start in [P, pe), after every earlier one. */
@@ -490,16 +468,14 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         count_lines_to(s, f->start);
         f->line = s->line_no;
     }
-    /* Drop windows that end inside this page (all in the front part). */
-    size_t k = 0;
-    for (size_t i = 0; i < nfront; i++)
+    /* Drop windows that end inside this page (all in the front part): the
+     * few that reach past it are packed, in order, against the rest of the
+     * queue (they start before PE, everything behind them at or after). */
+    size_t k = nfront;
+    for (size_t i = nfront; i-- > s->windows.first;)
         if (s->windows.v[i].we > PE)
-            s->windows.v[k++] = s->windows.v[i];
-    if (k < nfront) {
-        memmove(s->windows.v + k, s->windows.v + nfront,
-                (s->windows.n - nfront) * sizeof *s->windows.v);
-        s->windows.n -= nfront - k;
-    }
+            s->windows.v[--k] = s->windows.v[i];
+    s->windows.first = k;
     return PIISCAN_OK;
 }
 
@@ -614,19 +590,26 @@ static piiscan_status process(struct piiscan_stream *s, piiscan_scratch *scr, in
                               piiscan_on_finding cb, void *user)
 {
     const piiscan_engine *e = s->engine;
-    size_t old_n = s->windows.n;
+    pii_winvec *wq = &s->windows;
+    if (wq->first > 0 && wq->first * 2 >= wq->n) {
+        /* Mostly dead: move the live tail down (amortised O(1) per window). */
+        memmove(wq->v, wq->v + wq->first, (wq->n - wq->first) * sizeof *wq->v);
+        wq->n -= wq->first;
+        wq->first = 0;
+    }
+    size_t old_n = wq->n;
     if (pii_prefilter_run(&s->pf, s->text, s->base, s->len, eof, &s->windows) != 0)
         return PIISCAN_E_NOMEM;
     /* Keep the queue sorted by start.  New windows arrive nearly sorted
      * (only an '@' window reaches 64 bytes back), so insertion is cheap. */
-    for (size_t i = old_n > 0 ? old_n : 1; i < s->windows.n; i++) {
-        pii_window w = s->windows.v[i];
+    for (size_t i = old_n > wq->first ? old_n : wq->first + 1; i < wq->n; i++) {
+        pii_window w = wq->v[i];
         size_t j = i;
-        while (j > 0 && s->windows.v[j - 1].ws > w.ws) {
-            s->windows.v[j] = s->windows.v[j - 1];
+        while (j > wq->first && wq->v[j - 1].ws > w.ws) {
+            wq->v[j] = wq->v[j - 1];
             j--;
         }
-        s->windows.v[j] = w;
+        wq->v[j] = w;
     }
     uint64_t text_end = s->base + s->len;
     /* After a page: the longest match, the context window after it, and room
@@ -660,7 +643,11 @@ static piiscan_status process(struct piiscan_stream *s, piiscan_scratch *scr, in
             s->line_pos = keep;
         }
         memmove(s->text, s->text + drop, s->len - drop);
-        if (s->map)
+        /* While everything is identity-mapped (UTF-8 that may still switch
+         * to CP949) the map holds nothing anyone reads: entries are only
+         * read at or after ident_end, and the decoder writes those when it
+         * sets it. */
+        if (s->map && s->ident_end != UINT64_MAX)
             memmove(s->map, s->map + drop, (s->len - drop) * sizeof *s->map);
         s->len -= drop;
         s->base += drop;
@@ -744,7 +731,7 @@ piiscan_status pii_stream_init(struct piiscan_stream *s, const piiscan_engine *e
     s->map = map;
     s->map_cap = map_cap;
     s->windows = w;
-    s->windows.n = 0;
+    s->windows.first = s->windows.n = 0;
     s->pend = pend;
     s->pend_cap = pend_cap;
     s->last_end = le ? le : calloc(e->n ? e->n : 1, sizeof *s->last_end);
