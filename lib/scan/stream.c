@@ -223,7 +223,16 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
     if (len > PII_NORM_MAX)
         return 0;
     pii_candidate c;
-    pii_candidate_init(&c, &scr->cbuf, s->text + (ms - s->base), len);
+    if (scr->cand_ok && scr->cand_ms == ms && scr->cand_me == me) {
+        c = scr->cand;
+        c.text = s->text + (ms - s->base); /* the text may have moved since */
+    } else {
+        pii_candidate_init(&c, &scr->cbuf, s->text + (ms - s->base), len);
+        scr->cand = c;
+        scr->cand_ms = ms;
+        scr->cand_me = me;
+        scr->cand_ok = 1;
+    }
     ctx_state cs = {s, scr, p, pi, ms, me, -1};
     c.rrn_policy = s->opts.rrn_policy;
     c.has_context = has_context;
@@ -785,6 +794,7 @@ static piiscan_status enter(piiscan_stream *s, piiscan_scratch *scr)
     scr->in_use = 1;
     s->in_use = 1;
     scr->memo_n = scr->memo_next = 0; /* memo entries refer to this call's text */
+    scr->cand_ok = 0;
     return PIISCAN_OK;
 }
 
