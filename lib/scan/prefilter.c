@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(PII_NO_SIMD)
 #include <emmintrin.h>
 #endif
 
@@ -135,7 +135,7 @@ static int classify(const uint8_t *p, size_t n, int eof, size_t *clen)
 static size_t skip_boring(const uint8_t *p, size_t n, int want_at)
 {
     size_t i = 0;
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(PII_NO_SIMD)
     const __m128i c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8(9);
     const __m128i star = _mm_set1_epi8('*'), hash = _mm_set1_epi8('#');
     const __m128i e2 = _mm_set1_epi8((char)0xE2), ef = _mm_set1_epi8((char)0xEF);
@@ -160,6 +160,24 @@ static size_t skip_boring(const uint8_t *p, size_t n, int want_at)
             return i;
     }
     return n;
+}
+
+/* End of the run of ASCII digits that starts at or before p[j] (j < len). */
+static size_t digits_end(const uint8_t *p, size_t j, size_t len)
+{
+#if defined(__SSE2__) && !defined(PII_NO_SIMD)
+    const __m128i c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8(9);
+    while (j + 16 <= len) {
+        __m128i t = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + j)), c0);
+        unsigned other = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, c9), t)) & 0xFFFFu;
+        if (other)
+            return j + (size_t)__builtin_ctz(other);
+        j += 16;
+    }
+#endif
+    while (j < len && (unsigned)(p[j] - '0') < 10)
+        j++;
+    return j;
 }
 
 int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, size_t len, int eof,
@@ -207,8 +225,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                 /* Digit-dense text: take a whole run of ASCII digits at once. */
                 size_t j = i + clen;
                 if (c == C_DIGIT && clen == 1)
-                    while (j < len && (unsigned)(text[j] - '0') < 10)
-                        j++;
+                    j = digits_end(text, j, len);
                 unsigned n = (unsigned)(j - i - clen) + 1;
                 pf->count += n;
                 pf->run = pf->gap == 0 ? pf->run + n : n;
