@@ -162,8 +162,7 @@ static size_t skip_boring(const uint8_t *p, size_t n, int want_at)
     return n;
 }
 
-/* End of the run of ASCII digits that starts at or before p[j] (j < len). */
-static size_t digits_end(const uint8_t *p, size_t j, size_t len)
+size_t pii_digits_end(const uint8_t *p, size_t j, size_t len)
 {
 #if defined(__SSE2__) && !defined(PII_NO_SIMD)
     const __m128i c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8(9);
@@ -225,7 +224,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                 /* Digit-dense text: take a whole run of ASCII digits at once. */
                 size_t j = i + clen;
                 if (c == C_DIGIT && clen == 1)
-                    j = digits_end(text, j, len);
+                    j = pii_digits_end(text, j, len);
                 unsigned n = (unsigned)(j - i - clen) + 1;
                 pf->count += n;
                 pf->run = pf->gap == 0 ? pf->run + n : n;

@@ -84,6 +84,9 @@ void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_dig
 int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, size_t len, int eof,
                       pii_winvec *out);
 
+/* The first i >= j with p[i] not an ASCII digit, or len (16 bytes at a time). */
+size_t pii_digits_end(const uint8_t *p, size_t j, size_t len);
+
 /* Every window emitted from now on has ws >= this. */
 uint64_t pii_prefilter_horizon(const pii_prefilter *pf);
 

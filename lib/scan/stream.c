@@ -292,7 +292,13 @@ static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size
             continue;
         if (ep->starts_with_lb && i > 0) {
             uint8_t a = text[i - 1];
-            if ((a >= '0' && a <= '9') || (a >= 'A' && a <= 'Z') || (a >= 'a' && a <= 'z'))
+            if (a >= '0' && a <= '9') {
+                /* Inside a run of digits nothing starts, nor right after
+                 * it: go to the run's end (the loop steps past it). */
+                i = pii_digits_end(text, i, end);
+                continue;
+            }
+            if ((a >= 'A' && a <= 'Z') || (a >= 'a' && a <= 'z'))
                 continue;
             if (i >= 3 && text[i - 3] == 0xEF && text[i - 2] == 0xBC && a >= 0x90 && a <= 0x99)
                 continue;
