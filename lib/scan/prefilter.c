@@ -162,23 +162,6 @@ static size_t skip_boring(const uint8_t *p, size_t n, int want_at)
     return n;
 }
 
-size_t pii_digits_end(const uint8_t *p, size_t j, size_t len)
-{
-#if defined(__SSE2__) && !defined(PII_NO_SIMD)
-    const __m128i c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8(9);
-    while (j + 16 <= len) {
-        __m128i t = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + j)), c0);
-        unsigned other = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, c9), t)) & 0xFFFFu;
-        if (other)
-            return j + (size_t)__builtin_ctz(other);
-        j += 16;
-    }
-#endif
-    while (j < len && (unsigned)(p[j] - '0') < 10)
-        j++;
-    return j;
-}
-
 int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, size_t len, int eof,
                       pii_winvec *out)
 {

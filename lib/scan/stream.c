@@ -283,13 +283,18 @@ static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size
 {
     for (; i < end; i++) {
         uint8_t b = text[i];
-        if (!(ep->startmap[b >> 3] & (1u << (b & 7))))
-            continue;
         /* Before the cluster (the `prefix` zone) a digit belongs to another
          * cluster, and by the prefilter's contract one value's digits never
          * span two clusters: only a prefix such as "서울 " or "+" starts there. */
-        if (i < cs && ((b >= '0' && b <= '9') || b == '*' || b == '#' || b == 0xEF))
+        if (!(ep->startmap[b >> 3] & (1u << (b & 7))) ||
+            (i < cs && ((b >= '0' && b <= '9') || b == '*' || b == '#' || b == 0xEF))) {
+            /* No start here, and for {{LB}} none right after a digit: skip
+             * the rest of a digit run at once (a passport's regex, which
+             * starts with a letter, is checked on every window of digits). */
+            if (ep->starts_with_lb && b >= '0' && b <= '9')
+                i = pii_digits_end(text, i + 1, end);
             continue;
+        }
         if (ep->starts_with_lb && i > 0) {
             uint8_t a = text[i - 1];
             if (a >= '0' && a <= '9') {
