@@ -347,8 +347,10 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
         }
         int rc = -1;
         uint64_t ms = 0, me = 0;
-        unsigned m;
-        for (m = 0; m < scr->memo_n; m++) {
+        /* Only patterns that share their regex look in the memo (the
+         * lookup and the store cost as much as the rest of this loop). */
+        unsigned m = scr->memo_n;
+        for (m = p->re_shared ? 0 : m; m < scr->memo_n; m++) {
             const struct pii_search_memo *x = &scr->memo[m];
             if (x->group == p->re_group && x->st == st && x->se == subj_end && x->we == we)
                 break;
@@ -369,11 +371,13 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
                 ms = s->base + ov[0];
                 me = s->base + ov[1];
             }
-            struct pii_search_memo *x = &scr->memo[scr->memo_next];
-            *x = (struct pii_search_memo){p->re_group, st, subj_end, we, rc, ms, me};
-            scr->memo_next = (scr->memo_next + 1) % 8;
-            if (scr->memo_n < 8)
-                scr->memo_n++;
+            if (p->re_shared) {
+                struct pii_search_memo *x = &scr->memo[scr->memo_next];
+                *x = (struct pii_search_memo){p->re_group, st, subj_end, we, rc, ms, me};
+                scr->memo_next = (scr->memo_next + 1) % 8;
+                if (scr->memo_n < 8)
+                    scr->memo_n++;
+            }
         }
         if (rc < 0)
             break; /* no match, or a match/depth limit on a pathological custom regex */
