@@ -90,6 +90,9 @@ report_writer *report_csv_new(FILE *out, int show_raw);   /* UTF-8 with BOM, for
 report_writer *report_sarif_new(FILE *out, int show_raw); /* SARIF 2.1.0 */
 report_writer *report_html_new(FILE *out);                 /* one self-contained file; never raw */
 
+/* Length of the well-formed UTF-8 sequence at p (1..4), or 0 when the byte
+ * at p does not start one (writers put U+FFFD for that byte). */
+size_t utf8_seq(const unsigned char *p, const unsigned char *end);
 /* Writes s as a JSON string (quotes included); invalid UTF-8 becomes U+FFFD. */
 void json_string(FILE *out, const char *s, size_t len);
 

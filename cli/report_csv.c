@@ -11,25 +11,6 @@
 
 #include "report.h"
 
-/* Length of the well-formed UTF-8 sequence at p (1..4), or 0 when the byte
- * at p does not start one (the caller writes U+FFFD for that byte). */
-static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
-{
-    unsigned char c = *p;
-    if (c < 0x80)
-        return 1;
-    size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-    if (!n || (size_t)(end - p) < n)
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    if (n == 3 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0)))
-        return 0;
-    if (n == 4 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)))
-        return 0;
-    return n;
-}
 
 /* One text cell.  Quoted when it holds a comma, a quote, CR or LF (RFC
  * 4180), quotes doubled.  A cell that a spreadsheet would read as a formula

@@ -48,6 +48,7 @@ typedef struct pii_engine_pattern {
     int starts_with_lb; /* the regex begins with {{LB}} */
     int jit;            /* re was JIT-compiled: pcre2_jit_match() may be used */
     uint32_t re_group;  /* index of the first pattern with the same expanded regex */
+    int re_shared;      /* another pattern has the same regex: search results are memoised */
 } pii_engine_pattern;
 
 #define PII_ENGINE_MAGIC 0x454e474eu /* "ENGN" */

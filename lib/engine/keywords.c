@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(PII_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 static uint8_t lower(uint8_t c)
 {
@@ -31,6 +34,49 @@ void pii_keywords_free(pii_keywords *kw)
     kw->head = NULL;
     kw->ent = NULL;
     kw->n = kw->nent = 0;
+}
+
+/* Bit index of the first three bytes a, b, c in first3. */
+static unsigned kw_hash3(uint8_t a, uint8_t b, uint8_t c)
+{
+    return (((unsigned)a << 8 | b) ^ ((unsigned)c * 0x9E5u)) & 0xFFFFu;
+}
+
+/* 1 if the first3/short2 filter lets a keyword start at p[i] (i + 1 < n
+ * and idx = p[i] << 8 | p[i + 1] passed first2). */
+static int third_ok(const pii_keywords *kw, const uint8_t *p, size_t n, size_t i, unsigned idx)
+{
+    if (kw->short2[idx >> 3] & (1u << (idx & 7)))
+        return 1;
+    if (i + 2 >= n)
+        return 0; /* a keyword of 3 bytes or more does not fit */
+    unsigned h = kw_hash3(p[i], p[i + 1], p[i + 2]);
+    return (kw->first3[h >> 3] >> (h & 7)) & 1;
+}
+
+/* Describes first1 as the classes pii_keywords_next tests 16 bytes at a
+ * time.  Keywords start with Hangul (lead bytes EA..ED) or ASCII letters. */
+static void simd_classes(pii_keywords *kw)
+{
+    kw->simd = 1;
+    kw->has_hi = 0;
+    kw->letters = 0;
+    kw->nextra = 0;
+    for (unsigned b = 0; b < 256; b++) {
+        if (!kw->first1[b])
+            continue;
+        if (b >= 0x80) {
+            if (!kw->has_hi)
+                kw->hi_min = (uint8_t)b;
+            kw->has_hi = 1;
+        } else if (is_letter((uint8_t)b)) {
+            kw->letters = 1;
+        } else if (kw->nextra < sizeof kw->extra) {
+            kw->extra[kw->nextra++] = (uint8_t)b;
+        } else {
+            kw->simd = 0;
+        }
+    }
 }
 
 int pii_keywords_add(pii_keywords *kw, const char *list, unsigned pattern)
@@ -79,8 +125,10 @@ int pii_keywords_add(pii_keywords *kw, const char *list, unsigned pattern)
                 /* Every case variant of the first two bytes goes in the
                  * table, so the scan needs no case folding. */
                 uint8_t a = k->bytes[0], b = len > 1 ? k->bytes[1] : 0;
+                uint8_t c = len > 2 ? k->bytes[2] : 0;
                 uint8_t as[2] = {a, is_letter(a) ? (uint8_t)(a - 32) : a};
                 uint8_t bs[2] = {b, is_letter(b) ? (uint8_t)(b - 32) : b};
+                uint8_t cs[2] = {c, is_letter(c) ? (uint8_t)(c - 32) : c};
                 if (!kw->head && !(kw->head = calloc(65536, sizeof *kw->head)))
                     return -1;
                 for (int x = 0; x < 2; x++) {
@@ -92,6 +140,14 @@ int pii_keywords_add(pii_keywords *kw, const char *list, unsigned pattern)
                         unsigned idx = (unsigned)as[x] << 8 | y;
                         kw->first2[idx >> 3] |= (uint8_t)(1u << (idx & 7));
                         kw->first1[as[x]] = 1;
+                        if (len < 3) {
+                            kw->short2[idx >> 3] |= (uint8_t)(1u << (idx & 7));
+                        } else {
+                            for (int z = 0; z < 2; z++) {
+                                unsigned h = kw_hash3(as[x], (uint8_t)y, cs[z]);
+                                kw->first3[h >> 3] |= (uint8_t)(1u << (h & 7));
+                            }
+                        }
                         uint32_t(*ne)[2] = realloc(kw->ent, (kw->nent + 1) * sizeof *ne);
                         if (!ne)
                             return -1;
@@ -108,6 +164,7 @@ int pii_keywords_add(pii_keywords *kw, const char *list, unsigned pattern)
         }
         p = e;
     }
+    simd_classes(kw);
     return count;
 }
 
@@ -133,13 +190,40 @@ size_t pii_keywords_next(const pii_keywords *kw, const uint8_t *p, size_t n, siz
     if (to > n)
         to = n;
     /* Most bytes cannot start a keyword (in Korean UTF-8, two bytes in
-     * three are continuation bytes): a one-byte table first, the two-byte
-     * filter only where that passes. */
-    for (size_t i = from; i < to; i++) {
+     * three are continuation bytes; digits, spaces and punctuation never
+     * do): a 16-byte compare against a superset of first1 first, then the
+     * one-byte table, the two-byte filter only where that passes. */
+    size_t i = from;
+#if defined(__SSE2__) && !defined(PII_NO_SIMD)
+    if (kw->simd) {
+        const __m128i hi = _mm_set1_epi8((char)kw->hi_min), c20 = _mm_set1_epi8(0x20);
+        const __m128i ca = _mm_set1_epi8('a'), c25 = _mm_set1_epi8(25);
+        for (; i + 16 <= to; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i m = _mm_setzero_si128();
+            if (kw->has_hi)
+                m = _mm_cmpeq_epi8(_mm_max_epu8(v, hi), v);
+            if (kw->letters) {
+                __m128i t = _mm_sub_epi8(_mm_or_si128(v, c20), ca);
+                m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_min_epu8(t, c25), t));
+            }
+            for (unsigned x = 0; x < kw->nextra; x++)
+                m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)kw->extra[x])));
+            /* first2 is only set under first1 bytes: no need to test both. */
+            for (unsigned bits = (unsigned)_mm_movemask_epi8(m); bits; bits &= bits - 1) {
+                size_t j = i + (size_t)__builtin_ctz(bits);
+                unsigned idx = (unsigned)p[j] << 8 | (j + 1 < n ? p[j + 1] : 0);
+                if ((kw->first2[idx >> 3] & (1u << (idx & 7))) && third_ok(kw, p, n, j, idx))
+                    return j;
+            }
+        }
+    }
+#endif
+    for (; i < to; i++) {
         if (!kw->first1[p[i]])
             continue;
         unsigned idx = (unsigned)p[i] << 8 | (i + 1 < n ? p[i + 1] : 0);
-        if (kw->first2[idx >> 3] & (1u << (idx & 7)))
+        if ((kw->first2[idx >> 3] & (1u << (idx & 7))) && third_ok(kw, p, n, i, idx))
             return i;
     }
     return SIZE_MAX;

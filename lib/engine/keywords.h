@@ -25,6 +25,17 @@ typedef struct pii_keywords {
      * (every case variant of ASCII letters); a one-byte keyword sets every b. */
     uint8_t first2[65536 / 8];
     uint8_t first1[256]; /* 1 if some keyword can start with this byte */
+    /* A third-byte filter behind first2, hashed (see keywords.c: kw_hash3):
+     * a Hangul syllable's first two bytes are shared by 64 syllables, and
+     * 이/의/은/을 (EC 9D xx) start every other Korean word.  short2 marks
+     * two-byte prefixes of keywords shorter than 3 bytes (no third byte to
+     * test). */
+    uint8_t first3[65536 / 8];
+    uint8_t short2[65536 / 8];
+    /* first1 as a superset a 16-byte compare can test (see
+     * pii_keywords_next): bytes >= hi_min (when has_hi), any ASCII letter
+     * (when letters), and up to 4 other bytes; simd = 0 if first1 needs more. */
+    uint8_t simd, has_hi, hi_min, letters, nextra, extra[4];
     /* Keywords by their first two bytes: head[a << 8 | b] is 1 + the first
      * entry of a chain in ent (0: none); ent[i] = {keyword, 1 + next}. */
     uint32_t *head;

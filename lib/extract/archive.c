@@ -89,16 +89,7 @@ static const char *member_name(struct archive_entry *e, char *buf, size_t cap)
             else
                 cp = '?';
         }
-        if (cp < 0x80) {
-            buf[o++] = (char)cp;
-        } else if (cp < 0x800) {
-            buf[o++] = (char)(0xC0 | (cp >> 6));
-            buf[o++] = (char)(0x80 | (cp & 0x3F));
-        } else {
-            buf[o++] = (char)(0xE0 | (cp >> 12));
-            buf[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            buf[o++] = (char)(0x80 | (cp & 0x3F));
-        }
+        o += px_put_utf8(buf + o, cp);
     }
     buf[o] = 0;
     return buf;

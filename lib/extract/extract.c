@@ -529,7 +529,7 @@ int px_part(px_doc *d, const char *name)
     return PX_CONTINUE;
 }
 
-static size_t put_utf8(char *o, uint32_t cp)
+size_t px_put_utf8(char *o, uint32_t cp)
 {
     if (cp < 0x80) {
         o[0] = (char)cp;
@@ -553,10 +553,34 @@ static size_t put_utf8(char *o, uint32_t cp)
     return 4;
 }
 
+/* Code points on their way to px_text, encoded into a small buffer. */
+typedef struct cp_out {
+    px_doc *d;
+    size_t n;
+    char buf[4096];
+} cp_out;
+
+static int cp_put(cp_out *o, uint32_t cp)
+{
+    o->n += px_put_utf8(o->buf + o->n, cp);
+    if (o->n > sizeof o->buf - 8) {
+        size_t n = o->n;
+        o->n = 0;
+        return px_text(o->d, o->buf, n);
+    }
+    return PX_CONTINUE;
+}
+
+static int cp_end(cp_out *o)
+{
+    if (o->n)
+        return px_text(o->d, o->buf, o->n);
+    return o->d->job->abort ? PX_ABORT : PX_CONTINUE;
+}
+
 int px_text_utf16le(px_doc *d, const uint8_t *p, size_t nbytes)
 {
-    char out[4096];
-    size_t no = 0;
+    cp_out o = {.d = d};
     for (size_t i = 0; i + 1 < nbytes; i += 2) {
         uint32_t u = (uint32_t)p[i] | ((uint32_t)p[i + 1] << 8);
         if (u >= 0xD800 && u <= 0xDBFF) {
@@ -571,14 +595,10 @@ int px_text_utf16le(px_doc *d, const uint8_t *p, size_t nbytes)
                 continue;
         } else if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0)
             continue;
-        no += put_utf8(out + no, u);
-        if (no > sizeof out - 8) {
-            if (px_text(d, out, no) != PX_CONTINUE)
-                return PX_ABORT;
-            no = 0;
-        }
+        if (cp_put(&o, u) != PX_CONTINUE)
+            return PX_ABORT;
     }
-    return no ? px_text(d, out, no) : (d->job->abort ? PX_ABORT : PX_CONTINUE);
+    return cp_end(&o);
 }
 
 /* Windows-1252 0x80-0x9F; the rest of the range is ISO 8859-1. */
@@ -589,8 +609,7 @@ static const uint16_t cp1252_high[32] = {
 
 int px_text_codepage(px_doc *d, const uint8_t *p, size_t n, int codepage)
 {
-    char out[4096];
-    size_t no = 0;
+    cp_out o = {.d = d};
     for (size_t i = 0; i < n; i++) {
         uint32_t cp = p[i];
         if (cp >= 0x80) {
@@ -602,14 +621,10 @@ int px_text_codepage(px_doc *d, const uint8_t *p, size_t n, int codepage)
                 cp = p[i] < 0xA0 ? cp1252_high[p[i] - 0x80] : p[i];
         } else if (cp == 0)
             continue;
-        no += put_utf8(out + no, cp);
-        if (no > sizeof out - 8) {
-            if (px_text(d, out, no) != PX_CONTINUE)
-                return PX_ABORT;
-            no = 0;
-        }
+        if (cp_put(&o, cp) != PX_CONTINUE)
+            return PX_ABORT;
     }
-    return no ? px_text(d, out, no) : (d->job->abort ? PX_ABORT : PX_CONTINUE);
+    return cp_end(&o);
 }
 
 /* ---- limits and memory ------------------------------------------------------- */

@@ -72,6 +72,8 @@ struct px_doc {
     unsigned char last, last2;
 };
 
+/* Writes cp as UTF-8 into o (room for 4 bytes); returns the length. */
+size_t px_put_utf8(char *o, uint32_t cp);
 int px_classify(px_job *j, const uint8_t *h, size_t n, const char *name, const char **fmt);
 void *px_magic_open(void);
 void px_magic_close(void *m);

@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(PII_NO_SIMD)
 #include <emmintrin.h>
 #endif
 
@@ -135,7 +135,7 @@ static int classify(const uint8_t *p, size_t n, int eof, size_t *clen)
 static size_t skip_boring(const uint8_t *p, size_t n, int want_at)
 {
     size_t i = 0;
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(PII_NO_SIMD)
     const __m128i c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8(9);
     const __m128i star = _mm_set1_epi8('*'), hash = _mm_set1_epi8('#');
     const __m128i e2 = _mm_set1_epi8((char)0xE2), ef = _mm_set1_epi8((char)0xEF);
@@ -207,8 +207,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                 /* Digit-dense text: take a whole run of ASCII digits at once. */
                 size_t j = i + clen;
                 if (c == C_DIGIT && clen == 1)
-                    while (j < len && (unsigned)(text[j] - '0') < 10)
-                        j++;
+                    j = pii_digits_end(text, j, len);
                 unsigned n = (unsigned)(j - i - clen) + 1;
                 pf->count += n;
                 pf->run = pf->gap == 0 ? pf->run + n : n;

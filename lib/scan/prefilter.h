@@ -21,6 +21,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#if defined(__SSE2__) && !defined(PII_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 /* Non-member characters allowed between two cluster members: "12-34" (1),
  * "(02) 123" (2), "M123A4567" (1). */
@@ -51,9 +54,12 @@ typedef struct pii_window {
     uint8_t at;     /* 1: an '@' window */
 } pii_window;
 
+/* A queue: v[first, n) are live; the scanner drops windows from the front
+ * by advancing `first` and compacts only when most of the array is dead, so
+ * a page costs nothing per window still queued behind it. */
 typedef struct pii_winvec {
     pii_window *v;
-    size_t n, cap;
+    size_t first, n, cap;
 } pii_winvec;
 
 typedef struct pii_prefilter {
@@ -80,6 +86,25 @@ void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_dig
  * -1 on allocation failure. */
 int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, size_t len, int eof,
                       pii_winvec *out);
+
+/* The first i >= j with p[i] not an ASCII digit, or len (16 bytes at a
+ * time).  Inline: the runs are short and the scan loops call it often. */
+static inline size_t pii_digits_end(const uint8_t *p, size_t j, size_t len)
+{
+#if defined(__SSE2__) && !defined(PII_NO_SIMD)
+    const __m128i c0 = _mm_set1_epi8('0'), c9 = _mm_set1_epi8(9);
+    while (j + 16 <= len) {
+        __m128i t = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + j)), c0);
+        unsigned other = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, c9), t)) & 0xFFFFu;
+        if (other)
+            return j + (size_t)__builtin_ctz(other);
+        j += 16;
+    }
+#endif
+    while (j < len && (unsigned)(p[j] - '0') < 10)
+        j++;
+    return j;
+}
 
 /* Every window emitted from now on has ws >= this. */
 uint64_t pii_prefilter_horizon(const pii_prefilter *pf);

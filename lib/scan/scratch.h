@@ -18,6 +18,13 @@ struct piiscan_scratch {
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit_stack;
     pii_candidate_buf cbuf;
+    /* The candidate last built in cbuf, for text [cand_ms, cand_me) of the
+     * current call's stream: kr_rrn, kr_frn and card often get the same
+     * match (a 13-digit number), and normalising it again would give the
+     * same bytes.  cand_ok is cleared when a call starts. */
+    pii_candidate cand;
+    uint64_t cand_ms, cand_me;
+    int cand_ok;
     struct piiscan_stream *whole; /* reused by piiscan_scan() */
     /* Results of recent searches, keyed by regex group and subject: a
      * pattern whose regex equals an earlier one's (kr_frn and kr_rrn) gets

@@ -303,7 +303,16 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
     if (len > PII_NORM_MAX)
         return 0;
     pii_candidate c;
-    pii_candidate_init(&c, &scr->cbuf, s->text + (ms - s->base), len);
+    if (scr->cand_ok && scr->cand_ms == ms && scr->cand_me == me) {
+        c = scr->cand;
+        c.text = s->text + (ms - s->base); /* the text may have moved since */
+    } else {
+        pii_candidate_init(&c, &scr->cbuf, s->text + (ms - s->base), len);
+        scr->cand = c;
+        scr->cand_ms = ms;
+        scr->cand_me = me;
+        scr->cand_ok = 1;
+    }
     ctx_state cs = {s, scr, p, pi, ms, me, -1};
     c.rrn_policy = s->opts.rrn_policy;
     c.has_context = has_context;
@@ -357,16 +366,27 @@ static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size
 {
     for (; i < end; i++) {
         uint8_t b = text[i];
-        if (!(ep->startmap[b >> 3] & (1u << (b & 7))))
-            continue;
         /* Before the cluster (the `prefix` zone) a digit belongs to another
          * cluster, and by the prefilter's contract one value's digits never
          * span two clusters: only a prefix such as "서울 " or "+" starts there. */
-        if (i < cs && ((b >= '0' && b <= '9') || b == '*' || b == '#' || b == 0xEF))
+        if (!(ep->startmap[b >> 3] & (1u << (b & 7))) ||
+            (i < cs && ((b >= '0' && b <= '9') || b == '*' || b == '#' || b == 0xEF))) {
+            /* No start here, and for {{LB}} none right after a digit: skip
+             * the rest of a digit run at once (a passport's regex, which
+             * starts with a letter, is checked on every window of digits). */
+            if (ep->starts_with_lb && b >= '0' && b <= '9')
+                i = pii_digits_end(text, i + 1, end);
             continue;
+        }
         if (ep->starts_with_lb && i > 0) {
             uint8_t a = text[i - 1];
-            if ((a >= '0' && a <= '9') || (a >= 'A' && a <= 'Z') || (a >= 'a' && a <= 'z'))
+            if (a >= '0' && a <= '9') {
+                /* Inside a run of digits nothing starts, nor right after
+                 * it: go to the run's end (the loop steps past it). */
+                i = pii_digits_end(text, i, end);
+                continue;
+            }
+            if ((a >= 'A' && a <= 'Z') || (a >= 'a' && a <= 'z'))
                 continue;
             if (i >= 3 && text[i - 3] == 0xEF && text[i - 2] == 0xBC && a >= 0x90 && a <= 0x99)
                 continue;
@@ -410,8 +430,10 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
         }
         int rc = -1;
         uint64_t ms = 0, me = 0;
-        unsigned m;
-        for (m = 0; m < scr->memo_n; m++) {
+        /* Only patterns that share their regex look in the memo (the
+         * lookup and the store cost as much as the rest of this loop). */
+        unsigned m = scr->memo_n;
+        for (m = p->re_shared ? 0 : m; m < scr->memo_n; m++) {
             const struct pii_search_memo *x = &scr->memo[m];
             if (x->group == p->re_group && x->st == st && x->se == subj_end && x->we == we)
                 break;
@@ -432,11 +454,13 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
                 ms = s->base + ov[0];
                 me = s->base + ov[1];
             }
-            struct pii_search_memo *x = &scr->memo[scr->memo_next];
-            *x = (struct pii_search_memo){p->re_group, st, subj_end, we, rc, ms, me};
-            scr->memo_next = (scr->memo_next + 1) % 8;
-            if (scr->memo_n < 8)
-                scr->memo_n++;
+            if (p->re_shared) {
+                struct pii_search_memo *x = &scr->memo[scr->memo_next];
+                *x = (struct pii_search_memo){p->re_group, st, subj_end, we, rc, ms, me};
+                scr->memo_next = (scr->memo_next + 1) % 8;
+                if (scr->memo_n < 8)
+                    scr->memo_n++;
+            }
         }
         if (rc < 0)
             break; /* no match, or a match/depth limit on a pathological custom regex */
@@ -487,39 +511,11 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     const piiscan_engine *e = s->engine;
     uint64_t text_end = s->base + s->len;
     uint64_t pe = PE < text_end ? PE : text_end;
-    /* Collect the window pieces inside the page, clipped to it. */
-    pii_window local[64];
-    pii_window *iv = local;
-    size_t niv = 0, ivcap = 64;
     /* The queue is sorted by start (see process()): only its front can
      * touch this page. */
-    size_t nfront = 0;
+    size_t nfront = s->windows.first;
     while (nfront < s->windows.n && s->windows.v[nfront].ws < PE)
         nfront++;
-    for (size_t i = 0; i < nfront; i++) {
-        pii_window w = s->windows.v[i];
-        if (w.ws >= pe || w.we <= P)
-            continue;
-        if (w.ws < P)
-            w.ws = P;
-        if (w.we > pe)
-            w.we = pe;
-        if (niv == ivcap) {
-            size_t ncap = ivcap * 2;
-            pii_window *nv = malloc(ncap * sizeof *nv);
-            if (!nv) {
-                if (iv != local)
-                    free(iv);
-                return PIISCAN_E_NOMEM;
-            }
-            memcpy(nv, iv, niv * sizeof *nv);
-            if (iv != local)
-                free(iv);
-            iv = nv;
-            ivcap = ncap;
-        }
-        iv[niv++] = w;
-    }
     /* Windows are not merged: each keeps its own count and group, so a
      * pattern runs only where its trigger holds (merging would let one
      * 13-digit timestamp switch every pattern on for a whole CSV line).
@@ -532,17 +528,38 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     /* Window by window (each pattern still sees its windows in order, which
      * is all its last_end/searched_to bookkeeping needs), so the keyword
      * cache is queried front to back. */
-    for (size_t k = 0; k < niv && st == PIISCAN_OK; k++) {
-        const pii_window *w = &iv[k];
-        for (uint32_t pi = 0; pi < e->n && st == PIISCAN_OK; pi++) {
+    /* The trigger data of the digit and '@' patterns, in pattern order, in
+     * two short arrays: on a CSV page this test runs for every (window,
+     * pattern) pair, a million times per 16 MB. */
+    struct trig {
+        uint64_t group_mask;
+        uint32_t digits, pi;
+    } dig[PII_MAX_TYPES], at[PII_MAX_TYPES];
+    size_t ndig = 0, nat = 0;
+    for (uint32_t pi = 0; pi < e->n && pi < PII_MAX_TYPES; pi++) {
+        const pii_engine_pattern *p = &e->p[pi];
+        if (p->trigger == PII_TRIGGER_DIGITS)
+            dig[ndig++] = (struct trig){p->group_mask, p->trigger_digits, pi};
+        else if (p->trigger == PII_TRIGGER_AT)
+            at[nat++] = (struct trig){0, 0, pi};
+    }
+    for (size_t k = s->windows.first; k < nfront && st == PIISCAN_OK; k++) {
+        /* The window's piece inside the page. */
+        pii_window wc = s->windows.v[k];
+        if (wc.ws >= pe || wc.we <= P)
+            continue;
+        if (wc.ws < P)
+            wc.ws = P;
+        if (wc.we > pe)
+            wc.we = pe;
+        const pii_window *w = &wc;
+        const struct trig *tv = w->at ? at : dig;
+        size_t nt = w->at ? nat : ndig;
+        for (size_t t = 0; t < nt && st == PIISCAN_OK; t++) {
+            if (!w->at && (w->count < tv[t].digits || !(w->groups & tv[t].group_mask)))
+                continue;
+            uint32_t pi = tv[t].pi;
             const pii_engine_pattern *p = &e->p[pi];
-            if (p->trigger == PII_TRIGGER_ALWAYS)
-                continue;
-            int applies = p->trigger == PII_TRIGGER_AT
-                              ? w->at
-                              : w->count >= p->trigger_digits && (w->groups & p->group_mask);
-            if (!applies)
-                continue;
             /* Digit patterns start at most `prefix` bytes before the cluster. */
             uint64_t from = w->ws;
             if (p->trigger == PII_TRIGGER_DIGITS && w->cs > from + p->trigger_prefix)
@@ -561,8 +578,6 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                         p->trigger == PII_TRIGGER_DIGITS && !(w->group == 255) ? w->cs : 0, eof);
         }
     }
-    if (iv != local)
-        free(iv);
     if (st != PIISCAN_OK)
         return st;
     /* This page's findings start in [P, pe), after every earlier one. */
@@ -573,16 +588,14 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         count_lines_to(s, f->start);
         f->line = s->line_no;
     }
-    /* Drop windows that end inside this page (all in the front part). */
-    size_t k = 0;
-    for (size_t i = 0; i < nfront; i++)
+    /* Drop windows that end inside this page (all in the front part): the
+     * few that reach past it are packed, in order, against the rest of the
+     * queue (they start before PE, everything behind them at or after). */
+    size_t k = nfront;
+    for (size_t i = nfront; i-- > s->windows.first;)
         if (s->windows.v[i].we > PE)
-            s->windows.v[k++] = s->windows.v[i];
-    if (k < nfront) {
-        memmove(s->windows.v + k, s->windows.v + nfront,
-                (s->windows.n - nfront) * sizeof *s->windows.v);
-        s->windows.n -= nfront - k;
-    }
+            s->windows.v[--k] = s->windows.v[i];
+    s->windows.first = k;
     return PIISCAN_OK;
 }
 
@@ -697,19 +710,26 @@ static piiscan_status process(struct piiscan_stream *s, piiscan_scratch *scr, in
                               piiscan_on_finding cb, void *user)
 {
     const piiscan_engine *e = s->engine;
-    size_t old_n = s->windows.n;
+    pii_winvec *wq = &s->windows;
+    if (wq->first > 0 && wq->first * 2 >= wq->n) {
+        /* Mostly dead: move the live tail down (amortised O(1) per window). */
+        memmove(wq->v, wq->v + wq->first, (wq->n - wq->first) * sizeof *wq->v);
+        wq->n -= wq->first;
+        wq->first = 0;
+    }
+    size_t old_n = wq->n;
     if (pii_prefilter_run(&s->pf, s->text, s->base, s->len, eof, &s->windows) != 0)
         return PIISCAN_E_NOMEM;
     /* Keep the queue sorted by start.  New windows arrive nearly sorted
      * (only an '@' window reaches 64 bytes back), so insertion is cheap. */
-    for (size_t i = old_n > 0 ? old_n : 1; i < s->windows.n; i++) {
-        pii_window w = s->windows.v[i];
+    for (size_t i = old_n > wq->first ? old_n : wq->first + 1; i < wq->n; i++) {
+        pii_window w = wq->v[i];
         size_t j = i;
-        while (j > 0 && s->windows.v[j - 1].ws > w.ws) {
-            s->windows.v[j] = s->windows.v[j - 1];
+        while (j > wq->first && wq->v[j - 1].ws > w.ws) {
+            wq->v[j] = wq->v[j - 1];
             j--;
         }
-        s->windows.v[j] = w;
+        wq->v[j] = w;
     }
     uint64_t text_end = s->base + s->len;
     /* After a page: the longest match, the context window after it, and room
@@ -743,7 +763,11 @@ static piiscan_status process(struct piiscan_stream *s, piiscan_scratch *scr, in
             s->line_pos = keep;
         }
         memmove(s->text, s->text + drop, s->len - drop);
-        if (s->map)
+        /* While everything is identity-mapped (UTF-8 that may still switch
+         * to CP949) the map holds nothing anyone reads: entries are only
+         * read at or after ident_end, and the decoder writes those when it
+         * sets it. */
+        if (s->map && s->ident_end != UINT64_MAX)
             memmove(s->map, s->map + drop, (s->len - drop) * sizeof *s->map);
         s->len -= drop;
         s->base += drop;
@@ -827,7 +851,7 @@ piiscan_status pii_stream_init(struct piiscan_stream *s, const piiscan_engine *e
     s->map = map;
     s->map_cap = map_cap;
     s->windows = w;
-    s->windows.n = 0;
+    s->windows.first = s->windows.n = 0;
     s->pend = pend;
     s->pend_cap = pend_cap;
     s->last_end = le ? le : calloc(e->n ? e->n : 1, sizeof *s->last_end);
@@ -881,6 +905,7 @@ static piiscan_status enter(piiscan_stream *s, piiscan_scratch *scr)
     scr->in_use = 1;
     s->in_use = 1;
     scr->memo_n = scr->memo_next = 0; /* memo entries refer to this call's text */
+    scr->cand_ok = 0;
     return PIISCAN_OK;
 }
 
