@@ -134,6 +134,8 @@ typedef struct run {
     size_t ntypes;
     dir_slot *dirs;
     size_t ndirs, capdirs;
+    size_t *dir_index; /* see count_dir */
+    size_t capindex;
     report_summary sum;
     uint64_t counted; /* findings that make the exit status 1 */
     uint64_t done_bytes, total_bytes; /* on-disk bytes: scanned, and in all (0: unknown) */
@@ -365,31 +367,59 @@ static int type_selected(const char *list, const char *type)
     return 0;
 }
 
-static void count_dir(run *r, const char *path, int unmasked)
+/* Findings of one top-level file added to its directory's counts.  The
+ * directories are found through an open-addressing index (dir_index holds
+ * positions in dirs, plus one; 0 is empty), so a share with many
+ * directories costs one lookup per file. */
+static void count_dir(run *r, const char *path, uint64_t findings, uint64_t unmasked)
 {
     const char *slash = strrchr(path, '/');
     size_t n = slash ? (size_t)(slash - path) : 1;
-    const char *dir = slash ? path : ".";
     if (slash == path)
         n = 1;
-    for (size_t i = 0; i < r->ndirs; i++)
-        if (strlen(r->dirs[i].dir) == n && !strncmp(r->dirs[i].dir, dir, n)) {
-            r->dirs[i].findings++;
-            r->dirs[i].unmasked += unmasked;
+    char *d = strndup(slash ? path : ".", n);
+    if (!d)
+        return;
+    if ((r->ndirs + 1) * 2 > r->capindex) {
+        size_t nc = r->capindex ? r->capindex * 2 : 256;
+        size_t *ni = calloc(nc, sizeof *ni);
+        if (!ni) {
+            free(d);
             return;
         }
+        for (size_t i = 0; i < r->ndirs; i++) {
+            size_t k = hash_str(r->dirs[i].dir) & (nc - 1);
+            while (ni[k])
+                k = (k + 1) & (nc - 1);
+            ni[k] = i + 1;
+        }
+        free(r->dir_index);
+        r->dir_index = ni;
+        r->capindex = nc;
+    }
+    size_t k = hash_str(d) & (r->capindex - 1);
+    while (r->dir_index[k]) {
+        dir_slot *ds = &r->dirs[r->dir_index[k] - 1];
+        if (!strcmp(ds->dir, d)) {
+            ds->findings += findings;
+            ds->unmasked += unmasked;
+            free(d);
+            return;
+        }
+        k = (k + 1) & (r->capindex - 1);
+    }
     if (r->ndirs == r->capdirs) {
         size_t nc = r->capdirs ? r->capdirs * 2 : 64;
         dir_slot *nd = realloc(r->dirs, nc * sizeof *nd);
-        if (!nd)
+        if (!nd) {
+            free(d);
             return;
+        }
         r->dirs = nd;
         r->capdirs = nc;
     }
-    char *d = strndup(dir, n);
-    if (!d)
-        return;
-    r->dirs[r->ndirs++] = (dir_slot){d, 1, (uint64_t)unmasked};
+    r->dirs[r->ndirs++] = (dir_slot){d, findings, unmasked};
+    r->dir_index[k] = r->ndirs;
 }
 
 static double elapsed(const struct timespec *a, const struct timespec *b)
@@ -434,7 +464,7 @@ static void emit_job(run *r, job *j)
             s->skipped++;
         return;
     }
-    uint64_t kept = 0;
+    uint64_t kept = 0, kept_unmasked = 0;
     for (size_t i = 0; i < j->nev; i++) {
         event *e = &j->ev[i];
         if (e->kind == EV_FINDING) {
@@ -455,7 +485,7 @@ static void emit_job(run *r, job *j)
                 else
                     t->unmasked++;
             }
-            count_dir(r, j->path, !e->f.masked);
+            kept_unmasked += !e->f.masked;
             if (type_selected(cfg->fail_on, e->f.type))
                 r->counted++;
             if (cfg->write_baseline && e->f.fingerprint)
@@ -499,8 +529,10 @@ static void emit_job(run *r, job *j)
                 cfg->writer->file(cfg->writer, &e->r);
         }
     }
-    if (kept)
+    if (kept) {
         s->files_with_findings++;
+        count_dir(r, j->path, kept, kept_unmasked);
+    }
     r->done_bytes += j->size;
     if (j->api_error) {
         report_file f = {j->path, "error", piiscan_strerror(j->api_error), "", 0, -1, 0};
@@ -665,6 +697,7 @@ static int run_finish(run *r)
     for (size_t i = 0; i < r->ndirs; i++)
         free(r->dirs[i].dir);
     free(r->dirs);
+    free(r->dir_index);
     free(r->types);
     pthread_mutex_destroy(&r->qmu);
     pthread_cond_destroy(&r->qcv);

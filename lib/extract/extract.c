@@ -327,12 +327,23 @@ static void mark_binary(px_doc *d, const uint8_t *h, size_t n)
 }
 
 
-static const char *status_rank_order = "\x03\x01\x02\x04\x05\x00"; /* most severe first */
-
+/* Which status a document keeps when several are set: the most severe. */
 static int severity(int status)
 {
-    const char *p = strchr(status_rank_order, status);
-    return p ? 6 - (int)(p - status_rank_order) : 0;
+    switch (status) {
+    case PX_ERROR:
+        return 6;
+    case PX_ENCRYPTED:
+        return 5;
+    case PX_PROTECTED:
+        return 4;
+    case PX_SKIPPED:
+        return 3;
+    case PX_UNSUPPORTED:
+        return 2;
+    default:
+        return 1;
+    }
 }
 
 void px_set_status(px_doc *d, int status, const char *fmt, ...)
