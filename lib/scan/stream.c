@@ -256,7 +256,50 @@ static int has_context(const pii_candidate *c)
 #define PII_ALLOW_REACH 256
 static const char allow_marker[] = "piiscan:allow";
 
-static int allowed_line(const struct piiscan_stream *s, uint64_t ms, uint64_t me)
+/* The first allow marker lying wholly inside [lo, hi) of the held text, or
+ * UINT64_MAX. */
+static uint64_t find_marker(const struct piiscan_stream *s, uint64_t lo, uint64_t hi)
+{
+    const size_t ml = sizeof allow_marker - 1;
+    if (hi < lo + ml)
+        return UINT64_MAX;
+    const uint8_t *t = s->text + (lo - s->base), *end = t + (hi - lo) - ml + 1;
+    for (const uint8_t *m = t; m < end && (m = memchr(m, 'p', (size_t)(end - m))) != NULL; m++)
+        if (memcmp(m, allow_marker, ml) == 0)
+            return lo + (uint64_t)(m - t);
+    return UINT64_MAX;
+}
+
+/* 1 if an allow marker lies wholly inside [lo, hi).  Markers are rare and
+ * the queries of a page move forward, so one remembered stretch of text
+ * (where its first marker is) answers most of them without reading the
+ * text again: a CSV export has a finding every hundred bytes. */
+static int marker_in(struct piiscan_stream *s, uint64_t lo, uint64_t hi)
+{
+    const size_t ml = sizeof allow_marker - 1;
+    if (s->mk_valid && lo >= s->mk_lo && lo <= s->mk_hi &&
+        (s->mk_pos == UINT64_MAX || s->mk_pos >= lo)) {
+        if (s->mk_pos != UINT64_MAX)
+            return s->mk_pos + ml <= hi;
+        if (hi <= s->mk_hi)
+            return 0;
+        /* No marker in [mk_lo, mk_hi): only the stretch after it is new
+         * (a marker could straddle mk_hi). */
+        uint64_t from = s->mk_hi > lo + ml ? s->mk_hi - ml + 1 : lo;
+        if (from < s->base)
+            from = s->base;
+        s->mk_pos = find_marker(s, from, hi);
+        s->mk_hi = hi;
+        return s->mk_pos != UINT64_MAX;
+    }
+    s->mk_valid = 1;
+    s->mk_lo = lo;
+    s->mk_hi = hi;
+    s->mk_pos = find_marker(s, lo, hi);
+    return s->mk_pos != UINT64_MAX;
+}
+
+static int allowed_line(struct piiscan_stream *s, uint64_t ms, uint64_t me)
 {
     uint64_t lo = ms > PII_ALLOW_REACH ? ms - PII_ALLOW_REACH : 0;
     uint64_t hi = me + PII_ALLOW_REACH;
@@ -264,17 +307,16 @@ static int allowed_line(const struct piiscan_stream *s, uint64_t ms, uint64_t me
         lo = s->base;
     if (hi > s->base + s->len)
         hi = s->base + s->len;
+    /* Cheap test first: no marker within reach at all (nearly always). */
+    if (!marker_in(s, lo, hi))
+        return 0;
     size_t a = (size_t)(ms - s->base), b = (size_t)(me - s->base);
     size_t l = (size_t)(lo - s->base), h = (size_t)(hi - s->base);
     while (a > l && s->text[a - 1] != '\n')
         a--;
     while (b < h && s->text[b] != '\n')
         b++;
-    const size_t ml = sizeof allow_marker - 1;
-    for (size_t i = a; i + ml <= b; i++)
-        if (s->text[i] == 'p' && memcmp(s->text + i, allow_marker, ml) == 0)
-            return 1;
-    return 0;
+    return find_marker(s, s->base + a, s->base + b) != UINT64_MAX;
 }
 
 static pii_pending *pend_push(struct piiscan_stream *s)

@@ -81,6 +81,10 @@ struct piiscan_stream {
     uint64_t *searched_to; /* per pattern: every start below was examined */
     pii_kwcache kwc;
     uint64_t line_pos, line_no;
+    /* Allow markers: within [mk_lo, mk_hi) of the text, the first marker
+     * starts at mk_pos (UINT64_MAX: none); mk_valid 0 = nothing known. */
+    uint64_t mk_lo, mk_hi, mk_pos;
+    int mk_valid;
     pii_pending *pend;
     size_t npend, pend_cap;
 };
