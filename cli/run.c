@@ -124,9 +124,11 @@ typedef struct run {
     run_config *cfg;
     /* queue */
     pthread_mutex_t qmu;
-    pthread_cond_t qcv;
+    pthread_cond_t qcv;     /* workers: a job was queued, or done */
+    pthread_cond_t qspace;  /* the walker: the queue has room again */
     job *qhead, *qtail;
     size_t qlen;
+    int walker_waits;       /* the walker sleeps on qspace */
     int done;
     /* output and summary (under omu) */
     pthread_mutex_t omu;
@@ -210,6 +212,8 @@ static void scan_job(run *r, job *j, piiscan_scratch *scr)
         st = piiscan_scan_fd(r->cfg->engine, STDIN_FILENO, "-", r->cfg->opts, scr, on_finding,
                              on_file, &w);
     } else {
+        /* O_NONBLOCK: a FIFO put in place of a walked file must not hang
+         * open(); the library reads such a descriptor through poll(). */
         int fd = open(j->path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) {
             event *e = push_event(j);
@@ -224,9 +228,6 @@ static void scan_job(run *r, job *j, piiscan_scratch *scr)
             }
             return;
         }
-        int fl = fcntl(fd, F_GETFL);
-        if (fl >= 0)
-            fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
         st = piiscan_scan_fd(r->cfg->engine, fd, j->path, r->cfg->opts, scr, on_finding, on_file,
                              &w);
         close(fd);
@@ -544,7 +545,7 @@ static void emit_job(run *r, job *j)
 
 /* ---- workers ------------------------------------------------------------------------- */
 
-#define QUEUE_PER_WORKER 4
+#define QUEUE_PER_WORKER 16
 
 static void *worker_main(void *arg)
 {
@@ -562,7 +563,10 @@ static void *worker_main(void *arg)
             if (!r->qhead)
                 r->qtail = NULL;
             r->qlen--;
-            pthread_cond_broadcast(&r->qcv);
+            /* Wake the walker only once the queue is half empty, so it
+             * queues several files per wake-up instead of one per file. */
+            if (r->walker_waits && r->qlen <= (size_t)r->cfg->jobs * QUEUE_PER_WORKER / 2)
+                pthread_cond_signal(&r->qspace);
         }
         pthread_mutex_unlock(&r->qmu);
         if (!j)
@@ -595,15 +599,18 @@ static void submit(producer *p, job *j)
         return;
     }
     pthread_mutex_lock(&r->qmu);
-    while (r->qlen >= (size_t)r->cfg->jobs * QUEUE_PER_WORKER)
-        pthread_cond_wait(&r->qcv, &r->qmu);
+    while (r->qlen >= (size_t)r->cfg->jobs * QUEUE_PER_WORKER) {
+        r->walker_waits = 1;
+        pthread_cond_wait(&r->qspace, &r->qmu);
+        r->walker_waits = 0;
+    }
     if (r->qtail)
         r->qtail->next = j;
     else
         r->qhead = j;
     r->qtail = j;
     r->qlen++;
-    pthread_cond_broadcast(&r->qcv);
+    pthread_cond_signal(&r->qcv); /* one job: one worker */
     pthread_mutex_unlock(&r->qmu);
 }
 
@@ -653,6 +660,7 @@ static int run_setup(run *r, run_config *cfg, char *started, size_t startedlen)
     r->cfg = cfg;
     pthread_mutex_init(&r->qmu, NULL);
     pthread_cond_init(&r->qcv, NULL);
+    pthread_cond_init(&r->qspace, NULL);
     pthread_mutex_init(&r->omu, NULL);
     r->ntypes = piiscan_engine_type_count(cfg->engine);
     r->types = calloc(r->ntypes ? r->ntypes : 1, sizeof *r->types);
@@ -701,6 +709,7 @@ static int run_finish(run *r)
     free(r->types);
     pthread_mutex_destroy(&r->qmu);
     pthread_cond_destroy(&r->qcv);
+    pthread_cond_destroy(&r->qspace);
     pthread_mutex_destroy(&r->omu);
     return r->sum.errors ? 2 : r->counted ? 1 : 0;
 }

@@ -451,9 +451,11 @@ PIISCAN_API piiscan_status piiscan_scan_file(const piiscan_engine *engine, const
                                              piiscan_on_finding on_finding,
                                              piiscan_on_file on_file, void *user);
 
-/** As piiscan_scan_file() for an open descriptor (read from its current
- *  position when it cannot seek); `name` is the path used in reports and
- *  to break type ties.  The descriptor is not closed. */
+/** As piiscan_scan_file() for an open descriptor; `name` is the path used
+ *  in reports and to break type ties.  A regular file is read from its
+ *  current position with pread(), which leaves the position unchanged; a
+ *  pipe or socket is read in order to its end (a non-blocking one is
+ *  waited for with poll()).  The descriptor is not closed. */
 PIISCAN_API piiscan_status piiscan_scan_fd(const piiscan_engine *engine, int fd,
                                            const char *name, const piiscan_options *opts,
                                            piiscan_scratch *scratch,

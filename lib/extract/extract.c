@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1075,22 +1076,53 @@ struct fd_reader {
     uint8_t *buf;
     size_t cap;
     const char *err;
+    off_t off; /* next pread() offset; -1: read() in order (a pipe) */
 };
 
 static long fd_read(void *ctx, const void **buf, const char **err)
 {
     struct fd_reader *f = ctx;
     for (;;) {
-        ssize_t n = read(f->fd, f->buf, f->cap);
+        ssize_t n = f->off < 0 ? read(f->fd, f->buf, f->cap) : pread(f->fd, f->buf, f->cap, f->off);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            /* A non-blocking pipe or socket: wait as a blocking read would. */
+            struct pollfd pfd = {f->fd, POLLIN, 0};
+            if (poll(&pfd, 1, -1) >= 0 || errno == EINTR)
+                continue;
+        }
         if (n < 0) {
             *err = strerror(errno);
             return -1;
         }
+        if (f->off >= 0)
+            f->off += (off_t)n;
         *buf = f->buf;
         return (long)n;
     }
+}
+
+/* Reads up to n bytes at off; returns how many (fewer only at the end of
+ * the file), or -1.  `size` is what fstat() said is left: once that much
+ * has come in a short read, the end is taken as reached without another
+ * call (a file growing meanwhile is scanned as it was). */
+static long read_up_to_at(int fd, uint8_t *p, size_t n, off_t off, uint64_t size)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(fd, p + got, n - got, off + (off_t)got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            break;
+        got += (size_t)k;
+        if (got < n && got >= size)
+            break;
+    }
+    return (long)got;
 }
 
 static int read_all_at(int fd, uint8_t *p, size_t n, off_t off)
@@ -1129,7 +1161,7 @@ static piiscan_status scan_fd_job(px_job *j, int fd, const char *name)
     off_t pos = S_ISREG(st.st_mode) ? lseek(fd, 0, SEEK_CUR) : (off_t)-1;
     if (!S_ISREG(st.st_mode) || pos < 0) {
         /* A pipe or a terminal: read it once, in order. */
-        struct fd_reader fr = {fd, NULL, 1u << 18, NULL};
+        struct fd_reader fr = {fd, NULL, 1u << 18, NULL, -1};
         fr.buf = malloc(fr.cap);
         if (!fr.buf) {
             j->abort = PXA_NOMEM;
@@ -1149,17 +1181,23 @@ static piiscan_status scan_fd_job(px_job *j, int fd, const char *name)
         j->abort = PXA_NOMEM;
         goto end;
     }
-    size_t nh = size < PX_HEAD ? (size_t)size : PX_HEAD;
-    if (read_all_at(fd, s->head, nh, pos) != 0) {
-        px_set_status(&d, PX_ERROR, "read error: %s", errno ? strerror(errno) : "short read");
+    /* Up to PX_HEAD bytes whatever the size said: a short read is the end
+     * of the file, so a small file (nearly every one) is read exactly once. */
+    long got = read_up_to_at(fd, s->head, PX_HEAD, pos, size);
+    if (got < 0) {
+        px_set_status(&d, PX_ERROR, "read error: %s", strerror(errno));
         io = PIISCAN_E_IO;
         goto end;
     }
+    size_t nh = (size_t)got;
     int kind = px_classify(j, s->head, nh, name, &d.format);
     if (kind == PXK_TEXT) {
         d.raw_text = 1;
         mark_binary(&d, s->head, nh);
-        struct fd_reader fr = {fd, NULL, 1u << 18, NULL};
+        /* The head is the start of the text: scan it, then read on after it. */
+        if ((nh > 0 && sink(&d, s->head, nh) != PX_CONTINUE) || nh < PX_HEAD)
+            goto end;
+        struct fd_reader fr = {fd, NULL, 1u << 18, NULL, pos + (off_t)nh};
         fr.buf = malloc(fr.cap);
         if (!fr.buf) {
             j->abort = PXA_NOMEM;
@@ -1259,16 +1297,10 @@ static piiscan_status report_open_error(px_job *j, const char *path, int err)
 
 static int open_input(const char *path)
 {
+    /* O_NONBLOCK keeps open() of a FIFO from waiting for a writer.  It is
+     * left on: it changes nothing for regular files (no fcntl() calls per
+     * file), and fd_read() waits in poll() where a read would block. */
     return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-}
-
-/* O_NONBLOCK keeps open() of a FIFO from waiting for a writer; reads must
- * block again afterwards. */
-static void make_blocking(int fd)
-{
-    int fl = fcntl(fd, F_GETFL);
-    if (fl >= 0)
-        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 }
 
 PIISCAN_API piiscan_status piiscan_scan_file(const piiscan_engine *engine, const char *path,
@@ -1290,7 +1322,6 @@ PIISCAN_API piiscan_status piiscan_scan_file(const piiscan_engine *engine, const
     if (fd < 0) {
         st = report_open_error(&j, path, errno);
     } else {
-        make_blocking(fd);
         st = scan_fd_job(&j, fd, path);
         int e = errno;
         close(fd);
@@ -1358,7 +1389,6 @@ PIISCAN_API piiscan_status piiscan_extract_text_file(const char *path,
     if (fd < 0) {
         st = report_open_error(&j, path, errno);
     } else {
-        make_blocking(fd);
         st = scan_fd_job(&j, fd, path);
         int e = errno;
         close(fd);

@@ -255,6 +255,38 @@ Test(archive, pipe_is_read_sequentially)
     free(data);
 }
 
+/* A non-blocking descriptor (the CLI and piiscan_scan_file() open with
+ * O_NONBLOCK so a FIFO cannot hang open()): reading it before the writer
+ * has written gives EAGAIN, which must mean "wait", not "error". */
+Test(archive, nonblocking_pipe_waits_for_data)
+{
+    size_t len = 0;
+    char *data = t_read_file(A("t.tar.gz"), &len);
+    cr_assert_not_null(data);
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    cr_assert_eq(fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        usleep(200 * 1000); /* the scan is already waiting on an empty pipe */
+        ssize_t w = write(fds[1], data, len);
+        _exit(w == (ssize_t)len ? 0 : 1);
+    }
+    close(fds[1]);
+    const piiscan_engine *e = t_default_engine();
+    piiscan_scratch *scr;
+    piiscan_scratch_alloc(e, &scr);
+    struct paths p = {0};
+    int st = piiscan_scan_fd(e, fds[0], "pipe.tgz", NULL, scr, record_path, NULL, &p);
+    cr_assert_eq(st, PIISCAN_OK);
+    cr_assert_eq(p.n, 2);
+    cr_assert_str_eq(p.v[0], "pipe.tgz!a.txt");
+    close(fds[0]);
+    piiscan_scratch_free(scr);
+    free(data);
+}
+
 Test(archive, blob_with_name)
 {
     size_t len = 0;
