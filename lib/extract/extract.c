@@ -110,8 +110,11 @@ static int has_suffix(const char *name, const char *suffix)
 static int find_pdf_header(const uint8_t *h, size_t n)
 {
     size_t lim = n < 1024 ? n : 1024;
-    for (size_t i = 0; i + 5 <= lim; i++)
-        if (h[i] == '%' && memcmp(h + i, "%PDF-", 5) == 0)
+    if (lim < 5)
+        return 0;
+    const uint8_t *end = h + lim - 4; /* a header starting before end fits */
+    for (const uint8_t *p = h; p < end && (p = memchr(p, '%', (size_t)(end - p))) != NULL; p++)
+        if (memcmp(p, "%PDF-", 5) == 0)
             return 1;
     return 0;
 }
@@ -206,9 +209,11 @@ static int looks_textual(const uint8_t *h, size_t n)
     /* Control bytes are counted in the first KiB: every member of an
      * archive comes through here, so this stays short. */
     size_t lim = n < 1024 ? n : 1024, ctl = 0;
+    /* Bit c of `allowed`: control byte c is usual in text (\t \n \f \r ESC). */
+    const uint32_t allowed = 1u << '\t' | 1u << '\n' | 1u << '\f' | 1u << '\r' | 1u << 0x1B;
     for (size_t i = 0; i < lim; i++) {
         uint8_t c = h[i];
-        ctl += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B;
+        ctl += c < 0x20 ? !((allowed >> c) & 1) : 0;
     }
     return ctl * 100 <= lim;
 }
