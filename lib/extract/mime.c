@@ -38,8 +38,11 @@
  * one file.  Real mail rarely nests beyond 5 (a forward of a forward of a
  * signed mail); the bound exists because the recursion is on untrusted data. */
 #define MIME_MAX_DEPTH 32
-/* Longest unfolded header value kept (the rest of a longer one is dropped):
- * a To: with ten thousand recipients is about 400 KB. */
+/* Header values are decoded in slices of at most this many bytes, cut at
+ * a fold (encoded words never span one, RFC 2047 section 2): a To: with ten
+ * thousand recipients is about 400 KB, and a longer value is read whole,
+ * slice by slice, not cut.  (Structural headers -- Content-Type and the
+ * like -- keep only their first slice: they are never that long.) */
 #define MIME_MAX_HEADER (1024 * 1024)
 /* Longest parameter value kept (filenames, boundaries, charsets). */
 #define MIME_MAX_PARAM 1024
@@ -758,13 +761,31 @@ static int header(mime *m, entity *e, const uint8_t *name, size_t nl, const uint
             if (strcmp(lname, emitted_headers[i]) != 0)
                 continue;
             sbuf raw, dec;
+            /* Decoding may grow a slice (EUC-KR's two bytes become
+             * UTF-8's three): room for that. */
             sb_init(&raw, MIME_MAX_HEADER);
-            sb_init(&dec, MIME_MAX_HEADER);
-            unfold(val, vl, &raw);
+            sb_init(&dec, 2 * MIME_MAX_HEADER + nl + 2);
             sb_put(&dec, name, nl);
             sb_put(&dec, ": ", 2);
-            decode_words(m, (const uint8_t *)raw.p, raw.n, &dec);
-            int r = px_text(m->d, sb_str(&dec), dec.n);
+            int r = PX_CONTINUE;
+            for (size_t off = 0; off < vl && r != PX_ABORT;) {
+                size_t end = vl;
+                if (vl - off > MIME_MAX_HEADER) {
+                    end = off + MIME_MAX_HEADER;
+                    while (end > off && val[end - 1] != '\n')
+                        end--;
+                    if (end == off)
+                        end = off + MIME_MAX_HEADER; /* no fold at all: a hard cut */
+                }
+                raw.n = 0;
+                unfold(val + off, end - off, &raw);
+                if (off > 0)
+                    sb_put(&dec, " ", 1); /* the fold between two slices */
+                decode_words(m, (const uint8_t *)sb_str(&raw), raw.n, &dec);
+                r = px_text(m->d, sb_str(&dec), dec.n);
+                dec.n = 0;
+                off = end;
+            }
             if (r != PX_ABORT)
                 r = px_break(m->d, PX_BREAK_PARA);
             sb_free(&raw);

@@ -215,6 +215,23 @@ Test(mime, multipart_without_boundary_is_read_as_text)
     col_free(&c);
 }
 
+/* A header value longer than one decoding slice (1 MiB) is read whole:
+ * the recipient after the first MiB is in the text and found. */
+Test(mime, header_longer_than_a_slice_is_read_whole)
+{
+    col c;
+    extract("mime/huge-to.eml", &c);
+    cr_assert(strstr(c.text, "person.00000@example.com"));
+    cr_assert(strstr(c.text, "person.39999@example.com"), "a recipient in the second slice");
+    cr_assert(strstr(c.text, "Last One <tail.person@example.org>"), "the last recipient");
+    cr_assert_eq(top_report(&c)->status, PIISCAN_FILE_OK);
+    col_free(&c);
+    scan("mime/huge-to.eml", &c);
+    cr_assert_eq(count_found(&c, "email", "mime/huge-to.eml"), 4, "From, the first and the two last");
+    cr_assert_eq(count_found(&c, "kr_phone", "mime/huge-to.eml"), 1);
+    col_free(&c);
+}
+
 Test(mime, nesting_is_bounded)
 {
     col c;
