@@ -7,7 +7,9 @@ import "strconv"
 
 // Option configures an Engine; pass them to NewEngine. Options are checked
 // by NewEngine, which returns an *Error (ErrInvalid for a value out of
-// range) naming the option.
+// range) naming the option. The limits (MaxDepth, MaxExtracted, MaxRatio,
+// MaxMembers, MaxBuffer) are also the options of ExtractTextFile,
+// ExtractTextBlob and ExtractText.
 type Option func(*settings)
 
 type patternSource struct {

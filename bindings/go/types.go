@@ -254,8 +254,8 @@ func (r FileReport) String() string {
 // join them by Path as ExtractText does.
 //
 // Text is personal data as much as the file is: its String and Format
-// methods, and its JSON encoding, show only Path and the length of Text.
-// Read Text explicitly.
+// methods show only Path and the length of Text, its JSON encoding only
+// Path. Read Text explicitly.
 type TextPiece struct {
 	// Path names the file or member as in Finding.Path ("a.zip!b.txt");
 	// a document's parts are joined with '#' ("a.docx#word/document.xml",
