@@ -56,7 +56,7 @@ func extractOptions(op string, opts []Option) (*C.piiscan_options, error) {
 // how pieces of members interleave), and the end of every file and member
 // as a *FileReport, a member's before its container's, whose Status and
 // Reason say what could not be read (an encrypted entry, a corrupt file, a
-// limit passed). Documents and their members are extracted as UTF-8; plain
+// limit passed); nothing is scanned, so their Findings are 0. Documents and their members are extracted as UTF-8; plain
 // text files are passed as stored, in their own encoding. fn may be nil.
 //
 // Only the limit options apply: MaxDepth, MaxExtracted, MaxRatio,
