@@ -152,3 +152,18 @@ func pgoOnFile(r *C.piiscan_file_report, h C.uintptr_t) C.int {
 		return s.onEvent(rep)
 	})
 }
+
+//export pgoOnText
+func pgoOnText(path, text *C.char, n C.size_t, h C.uintptr_t) C.int {
+	s := cgo.Handle(h).Value().(*state)
+	return s.call(func() error {
+		if s.onEvent == nil {
+			return nil
+		}
+		p := &TextPiece{Path: s.path(path), Text: make([]byte, int(n))}
+		if n > 0 {
+			copy(p.Text, unsafe.Slice((*byte)(unsafe.Pointer(text)), int(n)))
+		}
+		return s.onEvent(p)
+	})
+}

@@ -26,6 +26,11 @@
 // with a FileReport, so what could not be read — an encrypted entry, a
 // corrupt file, a limit passed — is reported, never skipped silently.
 //
+// ExtractTextFile, ExtractTextBlob and ExtractText (package functions: no
+// engine needed) give the text a file scan sees, by file, member and
+// document part ("hr.zip!report.docx#word/document.xml"), with the same
+// FileReports.
+//
 // Errors from the library are *Error values wrapping a Code; the codes are
 // sentinels for errors.Is (ErrInvalid, ErrIO, ErrPattern, ...).
 //

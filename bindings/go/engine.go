@@ -46,16 +46,10 @@ type Engine struct {
 // Path, Line and Type say where), ErrNoMem.
 func NewEngine(opts ...Option) (*Engine, error) {
 	const op = "NewEngine"
-	var s settings
-	for _, o := range opts {
-		if o != nil {
-			o(&s)
-		}
-	}
-
-	var copts *C.piiscan_options
-	if st := C.piiscan_options_new(&copts); st != C.PIISCAN_OK {
-		return nil, statusError(op, "", st, nil)
+	s := collectSettings(opts)
+	copts, err := s.cOptions(op)
+	if err != nil {
+		return nil, err
 	}
 	ok := false
 	defer func() {
@@ -63,13 +57,6 @@ func NewEngine(opts ...Option) (*Engine, error) {
 			C.piiscan_options_free(copts)
 		}
 	}()
-	for _, o := range s.ints {
-		if st := C.piiscan_options_set(copts, o.key, C.int64_t(o.value)); st != C.PIISCAN_OK {
-			e := statusError(op, "", st, nil).(*Error)
-			e.Msg = o.name + " out of range"
-			return nil, e
-		}
-	}
 
 	var set *C.piiscan_patterns
 	if st := C.piiscan_patterns_new_default(&set); st != C.PIISCAN_OK {

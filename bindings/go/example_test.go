@@ -2,6 +2,7 @@ package piiscan_test
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -317,4 +318,71 @@ func ExampleWalk() {
 	// f0.txt kr_phone
 	// f2.txt kr_rrn
 	// f3.txt email
+}
+
+func ExampleExtractText() {
+	dir, err := os.MkdirTemp("", "piiscan-extract")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	// A zip holding a text file and a Word document whose value is split
+	// across two runs (<w:t> elements), as Word writes it after an edit.
+	var docx bytes.Buffer
+	writeZip(&docx, [][2]string{
+		{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`},
+		{"word/document.xml", `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
+			`<w:p><w:r><w:t>고객 9001</w:t></w:r><w:r><w:t>01-1234568</w:t></w:r></w:p>` +
+			`<w:p><w:r><w:t>끝</w:t></w:r></w:p></w:body></w:document>`},
+	})
+	var share bytes.Buffer
+	writeZip(&share, [][2]string{
+		{"notes.txt", "연락처 010-2345-6789\n"},
+		{"report.docx", docx.String()},
+	})
+	path := filepath.Join(dir, "share.zip")
+	if err := os.WriteFile(path, share.Bytes(), 0o600); err != nil {
+		log.Fatal(err)
+	}
+
+	// The text a scan of share.zip sees, by file, member and document part.
+	texts, reports, err := piiscan.ExtractText(context.Background(), path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	paths := make([]string, 0, len(texts))
+	for p := range texts {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		fmt.Printf("%s: %q\n", strings.TrimPrefix(p, dir+string(filepath.Separator)), texts[p])
+	}
+	for _, r := range reports {
+		fmt.Println(strings.TrimPrefix(r.Path, dir+string(filepath.Separator)), r.Format, r.Status)
+	}
+	// Output:
+	// share.zip!notes.txt: "연락처 010-2345-6789\n"
+	// share.zip!report.docx#word/document.xml: "고객 900101-1234568\n끝"
+	// share.zip!notes.txt text ok
+	// share.zip!report.docx docx ok
+	// share.zip zip ok
+}
+
+// writeZip writes a zip of the (name, content) pairs to w.
+func writeZip(w io.Writer, members [][2]string) {
+	zw := zip.NewWriter(w)
+	for _, m := range members {
+		f, err := zw.Create(m[0])
+		if err != nil {
+			log.Fatal(err)
+		}
+		if _, err := io.WriteString(f, m[1]); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		log.Fatal(err)
+	}
 }

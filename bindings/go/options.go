@@ -7,7 +7,9 @@ import "strconv"
 
 // Option configures an Engine; pass them to NewEngine. Options are checked
 // by NewEngine, which returns an *Error (ErrInvalid for a value out of
-// range) naming the option.
+// range) naming the option. The limits (MaxDepth, MaxExtracted, MaxRatio,
+// MaxMembers, MaxBuffer) are also the options of ExtractTextFile,
+// ExtractTextBlob and ExtractText.
 type Option func(*settings)
 
 type patternSource struct {
@@ -27,6 +29,34 @@ type settings struct {
 	types    []string
 	typesSet bool
 	ints     []intOption
+}
+
+func collectSettings(opts []Option) settings {
+	var s settings
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
+	return s
+}
+
+// cOptions makes the C options of s; free them with C.piiscan_options_free.
+// A value out of range is an ErrInvalid naming the option.
+func (s *settings) cOptions(op string) (*C.piiscan_options, error) {
+	var copts *C.piiscan_options
+	if st := C.piiscan_options_new(&copts); st != C.PIISCAN_OK {
+		return nil, statusError(op, "", st, nil)
+	}
+	for _, o := range s.ints {
+		if st := C.piiscan_options_set(copts, o.key, C.int64_t(o.value)); st != C.PIISCAN_OK {
+			C.piiscan_options_free(copts)
+			e := statusError(op, "", st, nil).(*Error)
+			e.Msg = o.name + " out of range"
+			return nil, e
+		}
+	}
+	return copts, nil
 }
 
 func (s *settings) setInt(name string, key C.piiscan_option, value int64) {

@@ -13,6 +13,11 @@ static int on_file(const piiscan_file_report *r, void *user)
     return pgoOnFile((piiscan_file_report *)r, (uintptr_t)user);
 }
 
+static int on_text(const char *path, const char *text, size_t len, void *user)
+{
+    return pgoOnText((char *)path, (char *)text, len, (uintptr_t)user);
+}
+
 static int on_walk_entry(const piiscan_walk_entry *e, void *user)
 {
     return pgoOnWalk((piiscan_walk_entry *)e, (uintptr_t)user);
@@ -57,4 +62,16 @@ piiscan_status pgo_scan_blob(const piiscan_engine *engine, const void *data, siz
 piiscan_status pgo_walk(const piiscan_walker *walker, const char *root, uintptr_t handle)
 {
     return piiscan_walk(walker, root, on_walk_entry, (void *)handle);
+}
+
+piiscan_status pgo_extract_text_file(const char *path, const piiscan_options *opts,
+                                     uintptr_t handle)
+{
+    return piiscan_extract_text_file(path, opts, on_text, on_file, (void *)handle);
+}
+
+piiscan_status pgo_extract_text_blob(const void *data, size_t len, const char *name,
+                                     const piiscan_options *opts, uintptr_t handle)
+{
+    return piiscan_extract_text_blob(data, len, name, opts, on_text, on_file, (void *)handle);
 }

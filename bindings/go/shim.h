@@ -20,6 +20,10 @@ piiscan_status pgo_scan_blob(const piiscan_engine *engine, const void *data, siz
                              const char *name, const piiscan_options *opts,
                              piiscan_scratch *scratch, int want_findings, int want_files,
                              uintptr_t handle);
+piiscan_status pgo_extract_text_file(const char *path, const piiscan_options *opts,
+                                     uintptr_t handle);
+piiscan_status pgo_extract_text_blob(const void *data, size_t len, const char *name,
+                                     const piiscan_options *opts, uintptr_t handle);
 piiscan_status pgo_walk(const piiscan_walker *walker, const char *root, uintptr_t handle);
 
 #endif

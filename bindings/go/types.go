@@ -91,6 +91,9 @@ func (c *Confidence) UnmarshalText(b []byte) error {
 //	case *piiscan.FileReport:
 //	}
 //
+// Text extraction (ExtractTextFile, ExtractTextBlob) delivers a *TextPiece
+// or a *FileReport instead.
+//
 // Each event is a new value that the callback may keep.
 type Event interface {
 	isEvent()
@@ -242,4 +245,46 @@ func (r FileReport) String() string {
 		s += " (" + r.Reason + ")"
 	}
 	return s
+}
+
+// TextPiece is a piece of the text of one file, document part or archive
+// member, delivered by ExtractTextFile and ExtractTextBlob. The pieces of
+// one Path arrive in order and consecutively, but a member may interrupt
+// its container's text (a zip's members, a document's embedded files), so
+// join them by Path as ExtractText does.
+//
+// Text is personal data as much as the file is: its String and Format
+// methods show only Path and the length of Text, its JSON encoding only
+// Path. Read Text explicitly.
+type TextPiece struct {
+	// Path names the file or member as in Finding.Path ("a.zip!b.txt");
+	// a document's parts are joined with '#' ("a.docx#word/document.xml",
+	// "a.zip!b.docx#word/document.xml").
+	Path string `json:"path"`
+	// Text is UTF-8 for documents and archive members' documents; a plain
+	// text file or member is passed as stored, in its own encoding. A new
+	// slice for each piece: the callback may keep it.
+	Text []byte `json:"-"`
+}
+
+func (*TextPiece) isEvent() {}
+
+// String describes p without its text, e.g. `a.zip!b.txt: 12 bytes of text`.
+func (p TextPiece) String() string {
+	return p.Path + ": " + strconv.Itoa(len(p.Text)) + " bytes of text"
+}
+
+// GoString is like %#v of the struct, with Text shown only as its length.
+func (p TextPiece) GoString() string {
+	return fmt.Sprintf("piiscan.TextPiece{Path:%q, Text:<%d bytes>}", p.Path, len(p.Text))
+}
+
+// Format makes every fmt verb print String (%#v prints GoString), so no
+// verb (%s, %x, %+v...) can print the text.
+func (p TextPiece) Format(s fmt.State, verb rune) {
+	if verb == 'v' && s.Flag('#') {
+		fmt.Fprint(s, p.GoString())
+		return
+	}
+	fmt.Fprint(s, p.String())
 }
