@@ -97,6 +97,7 @@ static void simd_classes(pii_keywords *kw)
  * 주) pass everywhere. */
 static const unsigned teddy_pos[PII_TEDDY_NPOS] = {0, 1, 2, 4, 5};
 #define TEDDY_REACH 5 /* the last of teddy_pos: a block of B starts reads B + 5 bytes */
+_Static_assert(PII_TEDDY_NPOS == 5, "teddy_ssse3 and teddy_avx2 are unrolled for five bytes");
 
 /* A keyword's (or a bucket's) nibble sets at each of teddy_pos: both cases
  * of an ASCII letter; any nibble past a short keyword's end. */
@@ -430,6 +431,23 @@ static inline size_t next_scalar(const pii_keywords *kw, const uint8_t *p, size_
  * masked off, so a short search costs one block, not a scalar tail.  Most
  * blocks of ASCII or digits have no byte that can start a keyword: the
  * byte-0 lookup alone rejects them, before the other four. */
+/* The buckets that allow each of the 16 bytes at q, by its two nibbles. */
+__attribute__((target("ssse3"))) static inline __m128i teddy_look128(const uint8_t *q, __m128i lo,
+                                                                      __m128i hi, __m128i nib)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+    return _mm_and_si128(_mm_shuffle_epi8(lo, _mm_and_si128(v, nib)),
+                         _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(v, 4), nib)));
+}
+
+__attribute__((target("avx2"))) static inline __m256i teddy_look256(const uint8_t *q, __m256i lo,
+                                                                     __m256i hi, __m256i nib)
+{
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)q);
+    return _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(v, nib)),
+                            _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+}
+
 __attribute__((target("ssse3"))) static size_t teddy_ssse3(const pii_keywords *kw, const uint8_t *p,
                                                             size_t n, size_t i, size_t to)
 {
@@ -440,16 +458,16 @@ __attribute__((target("ssse3"))) static size_t teddy_ssse3(const pii_keywords *k
         hi[k] = _mm_loadu_si128((const __m128i *)(const void *)kw->teddy_hi[k]);
     }
     for (; i < to && i + 16 + TEDDY_REACH <= n; i += 16) {
-        __m128i m = _mm_set1_epi8(-1);
-        for (int k = 0; k < PII_TEDDY_NPOS; k++) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i + teddy_pos[k]));
-            __m128i l = _mm_shuffle_epi8(lo[k], _mm_and_si128(v, nib));
-            __m128i h = _mm_shuffle_epi8(hi[k], _mm_and_si128(_mm_srli_epi16(v, 4), nib));
-            m = _mm_and_si128(m, _mm_and_si128(l, h));
-            if (k == 0 && _mm_movemask_epi8(_mm_cmpeq_epi8(m, zero)) == 0xFFFF)
-                break;
-        }
+        /* Unrolled by hand: -O2 keeps a loop over k, with the k == 0 test. */
+        __m128i m = teddy_look128(p + i, lo[0], hi[0], nib);
         unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(m, zero)) ^ 0xFFFFu;
+        if (!bits)
+            continue;
+        m = _mm_and_si128(m, teddy_look128(p + i + teddy_pos[1], lo[1], hi[1], nib));
+        m = _mm_and_si128(m, teddy_look128(p + i + teddy_pos[2], lo[2], hi[2], nib));
+        m = _mm_and_si128(m, teddy_look128(p + i + teddy_pos[3], lo[3], hi[3], nib));
+        m = _mm_and_si128(m, teddy_look128(p + i + teddy_pos[4], lo[4], hi[4], nib));
+        bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(m, zero)) ^ 0xFFFFu;
         if (to - i < 16)
             bits &= (1u << (to - i)) - 1;
         for (; bits; bits &= bits - 1) {
@@ -475,15 +493,13 @@ __attribute__((target("avx2"))) static size_t teddy_avx2(const pii_keywords *kw,
             _mm_loadu_si128((const __m128i *)(const void *)kw->teddy_hi[k]));
     }
     for (; i < to && i + 32 + TEDDY_REACH <= n; i += 32) {
-        __m256i m = _mm256_set1_epi8(-1);
-        for (int k = 0; k < PII_TEDDY_NPOS; k++) {
-            __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + teddy_pos[k]));
-            __m256i l = _mm256_shuffle_epi8(lo[k], _mm256_and_si256(v, nib));
-            __m256i h = _mm256_shuffle_epi8(hi[k], _mm256_and_si256(_mm256_srli_epi16(v, 4), nib));
-            m = _mm256_and_si256(m, _mm256_and_si256(l, h));
-            if (k == 0 && _mm256_testz_si256(m, m))
-                break;
-        }
+        __m256i m = teddy_look256(p + i, lo[0], hi[0], nib);
+        if (_mm256_testz_si256(m, m))
+            continue;
+        m = _mm256_and_si256(m, teddy_look256(p + i + teddy_pos[1], lo[1], hi[1], nib));
+        m = _mm256_and_si256(m, teddy_look256(p + i + teddy_pos[2], lo[2], hi[2], nib));
+        m = _mm256_and_si256(m, teddy_look256(p + i + teddy_pos[3], lo[3], hi[3], nib));
+        m = _mm256_and_si256(m, teddy_look256(p + i + teddy_pos[4], lo[4], hi[4], nib));
         unsigned bits = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
         if (to - i < 32)
             bits &= (1u << (to - i)) - 1;
