@@ -197,6 +197,8 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
         piiscan_engine_free(e);
         return st;
     }
+    pii_keywords_prepare(&e->kw);
+    pii_keywords_prepare(&e->veto);
     for (size_t i = 0; i < e->n; i++)
         if (e->p[i].re_group != i)
             e->p[i].re_shared = e->p[e->p[i].re_group].re_shared = 1;

@@ -18,6 +18,10 @@ typedef struct pii_keyword {
     uint8_t mask[PII_KW_MASK_BYTES];
 } pii_keyword;
 
+/* Versions of pii_keywords_next's block filter, narrowest first. */
+enum { PII_TEDDY_OFF = 0, PII_TEDDY_SSSE3 = 1, PII_TEDDY_AVX2 = 2 };
+#define PII_TEDDY_NPOS 5 /* bytes of a start the Teddy filter looks at */
+
 typedef struct pii_keywords {
     pii_keyword *v;
     size_t n;
@@ -36,6 +40,13 @@ typedef struct pii_keywords {
      * pii_keywords_next): bytes >= hi_min (when has_hi), any ASCII letter
      * (when letters), and up to 4 other bytes; simd = 0 if first1 needs more. */
     uint8_t simd, has_hi, hi_min, letters, nextra, extra[4];
+    /* The Teddy filter (Hyperscan's; see pii_keywords_prepare): keywords
+     * in 8 buckets, and for bytes 0, 1, 2, 4, 5 of a possible start, tables
+     * from the byte's low and high nibble to the buckets whose keywords
+     * allow that nibble there.  teddy is the widest version this CPU runs
+     * (PII_TEDDY_*); tests may lower it to check the others. */
+    uint8_t teddy;
+    uint8_t teddy_lo[PII_TEDDY_NPOS][16], teddy_hi[PII_TEDDY_NPOS][16];
     /* Keywords by their first two bytes: head[a << 8 | b] is 1 + the first
      * entry of a chain in ent (0: none); ent[i] = {keyword, 1 + next}. */
     uint32_t *head;
@@ -48,6 +59,11 @@ typedef struct pii_keywords {
  * bit.  Start from a zeroed struct.  Returns the number of keywords in the
  * list, or -1 on allocation failure. */
 int pii_keywords_add(pii_keywords *kw, const char *list, unsigned pattern);
+
+/* Builds the Teddy filter for the keywords added so far (once, after the
+ * last pii_keywords_add: it clusters the keywords, which costs more than
+ * adding them).  Until then pii_keywords_next uses its SSE2 filter. */
+void pii_keywords_prepare(pii_keywords *kw);
 
 /* 1 if keyword k occurs at p[i] (of p[0..n)), neighbours read from p. */
 int pii_keyword_at(const pii_keyword *k, const uint8_t *p, size_t n, size_t i);
