@@ -45,7 +45,7 @@ typedef struct pii_engine_pattern {
      * code unit); has_startmap = 0 when PCRE2 could not tell. */
     int has_startmap;
     uint8_t startmap[32];
-    int starts_with_lb; /* the regex begins with {{LB}} */
+    int starts_with_lb; /* every match is preceded by the regex's leading {{LB}} */
     int jit;            /* re was JIT-compiled: pcre2_jit_match() may be used */
     uint32_t re_group;  /* index of the first pattern with the same expanded regex */
     int re_shared;      /* another pattern has the same regex: search results are memoised */
