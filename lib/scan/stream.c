@@ -438,9 +438,42 @@ static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size
     return end;
 }
 
-/* Runs pattern pi over match starts in [ws, we). */
+/* One past the last position where a match with at least n members (the
+ * pattern's `digits N`) can start in the cluster whose members lie in
+ * [cs, ce): the position of its n-th member from the end.  By the trigger
+ * contract (docs/patterns.md) a match holds at least N members, all of its
+ * own cluster, and starts at or before its first member; PCRE2 need not
+ * try any later start.  Only ASCII members are counted: at a non-ASCII
+ * byte (a full-width digit, a dash) it gives up and answers ce, which
+ * costs speed, never a match.  Within [cs, ce) every ASCII digit, '*', '#',
+ * 'x' and 'X' is a member (the cluster is open there). */
+static uint64_t feasible_end(const struct piiscan_stream *s, uint64_t cs, uint64_t ce,
+                             uint32_t count, unsigned n)
+{
+    if (n == 0 || count < n || cs < s->base || ce > s->base + s->len || ce <= cs)
+        return ce;
+    const uint8_t *t = s->text + (cs - s->base);
+    size_t j = (size_t)(ce - cs);
+    if (j == count)
+        return ce - n + 1; /* every byte a one-byte member: a plain run of digits */
+    for (unsigned seen = 0; j > 0;) {
+        uint8_t b = t[--j];
+        if (b >= 0x80)
+            return ce;
+        if ((b >= '0' && b <= '9') || b == '*' || b == '#' || b == 'x' || b == 'X') {
+            if (++seen == n)
+                return cs + j + 1;
+        }
+    }
+    return ce;
+}
+
+/* Runs pattern pi over match starts in [ws, we); starts at or after
+ * start_end (<= we) are known to be infeasible (see feasible_end()) and are
+ * not tried, but the window still counts as searched up to we. */
 static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
-                             uint64_t ws, uint64_t we, uint64_t se, uint64_t cs, int eof)
+                             uint64_t ws, uint64_t we, uint64_t start_end, uint64_t se,
+                             uint64_t cs, int eof)
 {
     const pii_engine_pattern *p = &s->engine->p[pi];
     uint64_t text_end = s->base + s->len;
@@ -450,12 +483,20 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
     if (st >= we)
         return PIISCAN_OK;
     s->searched_to[pi] = we;
+    if (start_end > we)
+        start_end = we;
+    if (st >= start_end)
+        return PIISCAN_OK;
     uint64_t subj_end = se < text_end ? se : text_end;
     /* A match that reaches a subject end which is not the end of the input
      * might be longer in truth: it is dropped rather than reported cut. */
     int truncated = !(eof && subj_end == text_end);
-    pcre2_set_offset_limit(scr->mctx, (PCRE2_SIZE)(we - 1 - s->base));
+    /* PCRE2 itself advances the start up to this limit when a start fails:
+     * on a failed call that walk over the rest of the cluster is most of
+     * the cost, so it stops at the last feasible start. */
+    pcre2_set_offset_limit(scr->mctx, (PCRE2_SIZE)(start_end - 1 - s->base));
     uint32_t mopts = truncated ? PCRE2_NOTEOL : 0;
+    we = start_end;
     while (st < we) {
         /* A PCRE2 call costs a few hundred instructions even when it finds
          * nothing; a pattern that must start with a letter (a passport)
@@ -566,7 +607,7 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     piiscan_status st = PIISCAN_OK;
     for (uint32_t pi = 0; pi < e->n && st == PIISCAN_OK; pi++)
         if (e->p[pi].trigger == PII_TRIGGER_ALWAYS && P < pe)
-            st = search(s, scr, pi, P, pe, pe + PII_MAX_MATCH, 0, eof);
+            st = search(s, scr, pi, P, pe, pe, pe + PII_MAX_MATCH, 0, eof);
     /* Window by window (each pattern still sees its windows in order, which
      * is all its last_end/searched_to bookkeeping needs), so the keyword
      * cache is queried front to back. */
@@ -597,6 +638,11 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         const pii_window *w = &wc;
         const struct trig *tv = w->at ? at : dig;
         size_t nt = w->at ? nat : ndig;
+        /* A whole cluster (not a piece of a long run): its count is final,
+         * and feasible_end() applies; computed once per distinct N. */
+        int whole_cluster = !w->at && w->group != 255;
+        unsigned fe_digits = 0;
+        uint64_t fe_end = 0;
         for (size_t t = 0; t < nt && st == PIISCAN_OK; t++) {
             if (!w->at && (w->count < tv[t].digits || !(w->groups & tv[t].group_mask)))
                 continue;
@@ -616,8 +662,15 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                       (size_t)(w->we - s->base)) ||
                  !keyword_near(s, pi, from, w->se)))
                 continue;
-            st = search(s, scr, pi, from, w->we, w->se,
-                        p->trigger == PII_TRIGGER_DIGITS && !(w->group == 255) ? w->cs : 0, eof);
+            uint64_t start_end = w->we;
+            if (whole_cluster) {
+                if (fe_digits != p->trigger_digits) {
+                    fe_digits = p->trigger_digits;
+                    fe_end = feasible_end(s, w->cs, s->windows.v[k].we, w->count, fe_digits);
+                }
+                start_end = fe_end;
+            }
+            st = search(s, scr, pi, from, w->we, start_end, w->se, whole_cluster ? w->cs : 0, eof);
         }
     }
     if (st != PIISCAN_OK)
