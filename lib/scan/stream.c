@@ -468,6 +468,22 @@ static uint64_t feasible_end(const struct piiscan_stream *s, uint64_t cs, uint64
     return ce;
 }
 
+/* 1 if the cluster [cs, ce) is one run of ASCII digits held in the text;
+ * then *run, *len give it. */
+static int plain_digit_run(const struct piiscan_stream *s, uint64_t cs, uint64_t ce,
+                           const char **run, size_t *len)
+{
+    if (cs < s->base || ce > s->base + s->len || ce <= cs)
+        return 0;
+    const uint8_t *t = s->text + (cs - s->base);
+    size_t n = (size_t)(ce - cs);
+    if (pii_digits_end(t, 0, n) != n)
+        return 0;
+    *run = (const char *)t;
+    *len = n;
+    return 1;
+}
+
 /* Runs pattern pi over match starts in [ws, we); starts at or after
  * start_end (<= we) are known to be infeasible (see feasible_end()) and are
  * not tried, but the window still counts as searched up to we. */
@@ -643,6 +659,10 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         int whole_cluster = !w->at && w->group != 255;
         unsigned fe_digits = 0;
         uint64_t fe_end = 0;
+        /* The cluster as one plain run of ASCII digits (-1: not yet known). */
+        int plain_run = -1;
+        const char *run = NULL;
+        size_t run_len = 0;
         for (size_t t = 0; t < nt && st == PIISCAN_OK; t++) {
             if (!w->at && (w->count < tv[t].digits || !(w->groups & tv[t].group_mask)))
                 continue;
@@ -669,6 +689,16 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                     fe_end = feasible_end(s, w->cs, s->windows.v[k].we, w->count, fe_digits);
                 }
                 start_end = fe_end;
+                /* A regex that can only start at the first digit of a plain
+                 * run (guarded by {{LB}}, no prefix zone): its validator may
+                 * reject every candidate the run can give without PCRE2
+                 * being asked (a 13-digit timestamp is no card). */
+                if (p->det->rejects_run && p->starts_with_lb && from >= w->cs) {
+                    if (plain_run < 0)
+                        plain_run = plain_digit_run(s, w->cs, s->windows.v[k].we, &run, &run_len);
+                    if (plain_run && p->det->rejects_run(run, run_len))
+                        start_end = w->cs; /* no feasible start; still counts as searched */
+                }
             }
             st = search(s, scr, pi, from, w->we, start_end, w->se, whole_cluster ? w->cs : 0, eof);
         }
