@@ -397,14 +397,23 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
     return 1;
 }
 
+/* The end of the digit run at j, at most end.  The run is measured against
+ * the whole text (tlen bytes), not the window: windows are short, and
+ * pii_digits_end() goes 16 bytes at a time only where 16 are left. */
+static inline size_t digit_run_end(const uint8_t *text, size_t tlen, size_t j, size_t end)
+{
+    size_t e = pii_digits_end(text, j, tlen);
+    return e < end ? e : end;
+}
+
 /* The first i in [i, end) of text where pattern ep can start a match, or end.
  * For a regex that begins with {{LB}}, a position right after an ASCII letter
  * or digit or a full-width digit cannot start one: the same test as the
  * macro's lookbehind, done here so PCRE2 is not called inside digit runs.
  * text[i - 1..] is readable for i > 0 (the stream keeps lookbehind bytes).
  * cs: the window's first member (0 for windows without a cluster). */
-static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size_t i, size_t end,
-                         size_t cs)
+static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size_t tlen, size_t i,
+                         size_t end, size_t cs)
 {
     for (; i < end; i++) {
         uint8_t b = text[i];
@@ -417,7 +426,7 @@ static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size
              * the rest of a digit run at once (a passport's regex, which
              * starts with a letter, is checked on every window of digits). */
             if (ep->starts_with_lb && b >= '0' && b <= '9')
-                i = pii_digits_end(text, i + 1, end);
+                i = digit_run_end(text, tlen, i + 1, end);
             continue;
         }
         if (ep->starts_with_lb && i > 0) {
@@ -425,7 +434,7 @@ static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size
             if (a >= '0' && a <= '9') {
                 /* Inside a run of digits nothing starts, nor right after
                  * it: go to the run's end (the loop steps past it). */
-                i = pii_digits_end(text, i, end);
+                i = digit_run_end(text, tlen, i, end);
                 continue;
             }
             if ((a >= 'A' && a <= 'Z') || (a >= 'a' && a <= 'z'))
@@ -522,7 +531,7 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
              * that begins with {{LB}}, also not right after a letter or a
              * digit (inside a run of digits nothing can start). */
             size_t i = (size_t)(st - s->base), end = (size_t)(we - s->base);
-            i = next_start(p, s->text, i, end, cs > s->base ? (size_t)(cs - s->base) : 0);
+            i = next_start(p, s->text, s->len, i, end, cs > s->base ? (size_t)(cs - s->base) : 0);
             if (i >= end)
                 break;
             st = s->base + i;
@@ -678,7 +687,7 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
              * number only to be refused for want of one). */
             if (p->ctx_required &&
                 ((p->has_startmap && from < w->we &&
-                  next_start(p, s->text, (size_t)(from - s->base), (size_t)(w->we - s->base), 0) >=
+                  next_start(p, s->text, s->len, (size_t)(from - s->base), (size_t)(w->we - s->base), 0) >=
                       (size_t)(w->we - s->base)) ||
                  !keyword_near(s, pi, from, w->se)))
                 continue;
