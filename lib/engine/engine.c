@@ -267,6 +267,22 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
         piiscan_engine_free(e);
         return st;
     }
+    for (size_t i = 0; i < e->n; i++) {
+        const pii_engine_pattern *p = &e->p[i];
+        if (p->trigger != PII_TRIGGER_DIGITS)
+            continue;
+        size_t t = e->trig_ndig++;
+        if (t >= 64)
+            continue;
+        for (unsigned c = p->trigger_digits; c <= 64; c++)
+            e->trig_count_on[c] |= (uint64_t)1 << t;
+        for (unsigned l = 0; l < 64; l++)
+            if (p->group_mask & ((uint64_t)1 << l))
+                e->trig_group_on[l] |= (uint64_t)1 << t;
+        if (p->group_mask)
+            e->trig_group_any |= (uint64_t)1 << t;
+    }
+    e->trig_bits = e->trig_ndig <= 64;
     for (size_t i = 0; i < e->n; i++)
         if (e->p[i].re_group != i)
             e->p[i].re_shared = e->p[e->p[i].re_group].re_shared = 1;

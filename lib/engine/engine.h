@@ -65,6 +65,16 @@ struct piiscan_engine {
      * text is searched for keywords once, not once per pattern. */
     pii_keywords kw;
     pii_keywords veto; /* context_not keywords, likewise */
+    /* The digit triggers as bit sets over the digit-triggered patterns in
+     * pattern order (bit t: the t-th of them), when there are at most 64
+     * (trig_bits): a window switches on trig_count_on[min(count, 64)] (N <=
+     * count; valid for counts up to 64) ANDed with the union of
+     * trig_group_on[L] over its group lengths L (L in G..H), or with
+     * trig_group_any when its lengths are unknown.  The scanner tests every
+     * (window, pattern) pair of a page with it. */
+    int trig_bits;
+    size_t trig_ndig;
+    uint64_t trig_count_on[65], trig_group_on[64], trig_group_any;
 };
 
 #endif

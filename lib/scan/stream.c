@@ -651,6 +651,8 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         else if (p->trigger == PII_TRIGGER_AT)
             at[nat++] = (struct trig){0, 0, pi};
     }
+    /* The engine's bit-set form of the digit triggers (see engine.h). */
+    int trig_bits = e->trig_bits && ndig == e->trig_ndig;
     for (size_t k = s->windows.first; k < nfront && st == PIISCAN_OK; k++) {
         /* The window's piece inside the page. */
         pii_window wc = s->windows.v[k];
@@ -672,9 +674,25 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         int plain_run = -1;
         const char *run = NULL;
         size_t run_len = 0;
+        uint64_t on = 0;
+        int use_bits = trig_bits && !w->at && w->count <= 64;
+        if (use_bits) {
+            uint64_t g = 0;
+            if (w->groups == ~(uint64_t)0)
+                g = e->trig_group_any;
+            else
+                for (uint64_t b = w->groups; b; b &= b - 1)
+                    g |= e->trig_group_on[__builtin_ctzll(b)];
+            on = e->trig_count_on[w->count] & g;
+        }
         for (size_t t = 0; t < nt && st == PIISCAN_OK; t++) {
-            if (!w->at && (w->count < tv[t].digits || !(w->groups & tv[t].group_mask)))
+            if (use_bits) {
+                if (!(on >> t))
+                    break;
+                t += (size_t)__builtin_ctzll(on >> t);
+            } else if (!w->at && (w->count < tv[t].digits || !(w->groups & tv[t].group_mask))) {
                 continue;
+            }
             uint32_t pi = tv[t].pi;
             const pii_engine_pattern *p = &e->p[pi];
             /* Digit patterns start at most `prefix` bytes before the cluster. */
