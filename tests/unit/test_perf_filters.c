@@ -136,9 +136,9 @@ static size_t random_run(char *out, size_t cap, uint64_t *seed)
     static const char *const heads[] = {"", "900101", "9001011", "0102035", "2002294", "4", "51",
                                         "2221", "34", "6011", "62", "9", "880", "17", "15", "00"};
     const char *h = heads[rng_next(seed) % (sizeof heads / sizeof *heads)];
-    size_t n = 1 + (size_t)(rng_next(seed) % (cap - 1));
+    size_t n = 1 + (size_t)(rng_next(seed) % (cap - 1)), hl = strlen(h);
     for (size_t i = 0; i < n; i++)
-        out[i] = h[i] && i < strlen(h) ? h[i] : (char)('0' + rng_next(seed) % 10);
+        out[i] = i < hl ? h[i] : (char)('0' + rng_next(seed) % 10);
     if (n >= 2 && rng_next(seed) % 2) {
         for (int d = 0; d < 10; d++) {
             out[n - 1] = (char)('0' + d);
