@@ -147,4 +147,4 @@ static void display_account(const pii_candidate *c, char *out, size_t cap)
     pii_display_digits(c, keep, n, out, cap);
 }
 
-const pii_detector pii_detector_kr_account = {"kr_account", validate_account, display_account};
+const pii_detector pii_detector_kr_account = {"kr_account", validate_account, display_account, NULL};

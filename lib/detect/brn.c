@@ -45,4 +45,4 @@ static void display_brn(const pii_candidate *c, char *out, size_t cap)
     pii_display_digits(c, keep, sizeof keep, out, cap);
 }
 
-const pii_detector pii_detector_kr_brn = {"kr_brn", validate_brn, display_brn};
+const pii_detector pii_detector_kr_brn = {"kr_brn", validate_brn, display_brn, NULL};

@@ -127,6 +127,17 @@ static void validate_card(const pii_candidate *c, pii_verdict *v)
         v->accept = 0;
 }
 
+/* Unmasked, a card is 13-19 digits of a known issuer prefix that pass Luhn:
+ * a 13-digit timestamp (1704067215096) or a Korean barcode (880...) has no
+ * issuer prefix, so no length of the run can be one. */
+static int rejects_run_card(const char *run, size_t len)
+{
+    for (size_t n = 13; n <= 19 && n <= len; n++)
+        if (pii_card_scheme(run, n, n) != PII_CARD_NONE && pii_luhn_ok(run, n))
+            return 0;
+    return 1;
+}
+
 /* Display: first 6 and last 4 digits (the PCI DSS 3.4 maximum; the Korean
  * receipt convention masks even more, KOREAN-PII-RULES 1.9). */
 static void display_card(const pii_candidate *c, char *out, size_t cap)
@@ -152,5 +163,5 @@ static void validate_luhn(const pii_candidate *c, pii_verdict *v)
     v->validation = PIISCAN_VALID_CHECKSUM;
 }
 
-const pii_detector pii_detector_card = {"card", validate_card, display_card};
-const pii_detector pii_detector_luhn = {"luhn", validate_luhn, display_card};
+const pii_detector pii_detector_card = {"card", validate_card, display_card, rejects_run_card};
+const pii_detector pii_detector_luhn = {"luhn", validate_luhn, display_card, NULL};

@@ -69,10 +69,19 @@ typedef void (*pii_validate_fn)(const pii_candidate *c, pii_verdict *v);
  * masking rule hides. */
 typedef void (*pii_display_fn)(const pii_candidate *c, char *out, size_t cap);
 
+/* Optional shortcut: 1 if validate() rejects every candidate with no mask
+ * whose digits are the first n digits of run[0..len) (any n <= len), all
+ * ASCII digits.  The scanner asks it before running a regex that can only
+ * start at the first digit of a cluster that is one plain run of digits:
+ * by the trigger contract (docs/patterns.md) such a match holds that run's
+ * leading digits and no other digit or mask.  Answering 0 is always safe. */
+typedef int (*pii_rejects_run_fn)(const char *run, size_t len);
+
 typedef struct pii_detector {
     const char *name;          /* validator name used in pattern files */
     pii_validate_fn validate;
     pii_display_fn display;
+    pii_rejects_run_fn rejects_run; /* NULL: no shortcut */
 } pii_detector;
 
 /* Looks a validator up by name ("kr_rrn", "card", "none", ...).  NULL if unknown. */

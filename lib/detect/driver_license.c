@@ -79,4 +79,4 @@ static void display_dl(const pii_candidate *c, char *out, size_t cap)
     memcpy(out + head, tmp + p, tail + 1);
 }
 
-const pii_detector pii_detector_kr_driver_license = {"kr_driver_license", validate_dl, display_dl};
+const pii_detector pii_detector_kr_driver_license = {"kr_driver_license", validate_dl, display_dl, NULL};

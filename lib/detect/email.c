@@ -143,4 +143,4 @@ static void display_email(const pii_candidate *c, char *out, size_t cap)
     out[o < cap ? o : cap - 1] = 0;
 }
 
-const pii_detector pii_detector_email = {"email", validate_email, display_email};
+const pii_detector pii_detector_email = {"email", validate_email, display_email, NULL};

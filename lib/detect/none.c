@@ -28,4 +28,4 @@ static void display_none(const pii_candidate *c, char *out, size_t cap)
     out[o] = 0;
 }
 
-const pii_detector pii_detector_none = {"none", validate_none, display_none};
+const pii_detector pii_detector_none = {"none", validate_none, display_none, NULL};

@@ -52,4 +52,4 @@ static void display_passport(const pii_candidate *c, char *out, size_t cap)
     out[o] = 0;
 }
 
-const pii_detector pii_detector_kr_passport = {"kr_passport", validate_passport, display_passport};
+const pii_detector pii_detector_kr_passport = {"kr_passport", validate_passport, display_passport, NULL};

@@ -170,4 +170,4 @@ static void display_phone(const pii_candidate *c, char *out, size_t cap)
     pii_display_digits(c, keep, n, out, cap);
 }
 
-const pii_detector pii_detector_kr_phone = {"kr_phone", validate_phone, display_phone};
+const pii_detector pii_detector_kr_phone = {"kr_phone", validate_phone, display_phone, NULL};

@@ -64,6 +64,16 @@ static int gender_ok(int g, int foreign)
     return (g >= '1' && g <= '4') || g == '9' || g == '0';
 }
 
+/* A visible gender digit d[6] of this detector and a real birth date
+ * d[0..6) in the century it gives. */
+static int birth_ok(const char *d, int foreign)
+{
+    int yy = pii_digits_int(d, 2), mm = pii_digits_int(d + 2, 2), dd = pii_digits_int(d + 4, 2);
+    if (yy < 0 || mm < 0 || dd < 0 || !gender_ok(d[6], foreign))
+        return 0;
+    return pii_date_valid(pii_rrn_century(d[6]) + yy, mm, dd);
+}
+
 /* Birth dates on or after 2020-10-05 carry a random tail (MOEF notice); a
  * check digit that happens to pass there (1 time in 10) proves nothing. */
 static int random_tail_era(int y, int m, int d)
@@ -117,11 +127,9 @@ static void validate_registration(const pii_candidate *c, pii_verdict *v, int fo
             !pii_date_valid(2000 + yy, mm, dd))
             return;
     } else {
-        if (!gender_ok(g, foreign))
+        if (!birth_ok(d, foreign))
             return;
         year = pii_rrn_century(g) + yy;
-        if (!pii_date_valid(year, mm, dd))
-            return;
     }
     if (c->nmask > 0) {
         /* Masked in the source: structural on what is visible, whatever the
@@ -174,6 +182,31 @@ static void validate_registration(const pii_candidate *c, pii_verdict *v, int fo
     v->confidence = PIISCAN_CONF_MEDIUM;
 }
 
+/* An unmasked candidate needs exactly 13 digits (the first 13 of the run)
+ * with a gender digit and birth date of this detector: most Korean EAN-13
+ * barcodes (8805980279413: day 98) fail that for kr_rrn and kr_frn alike. */
+static int rejects_run_registration(const char *run, size_t len, int foreign)
+{
+    if (len < 13)
+        return 1;
+    /* Month, day and gender digit first: asked for every 13-digit run, they
+     * settle most of them before the calendar is consulted. */
+    int mm = (run[2] - '0') * 10 + (run[3] - '0'), dd = (run[4] - '0') * 10 + (run[5] - '0');
+    if (mm < 1 || mm > 12 || dd < 1 || dd > 31 || !gender_ok(run[6], foreign))
+        return 1;
+    return !birth_ok(run, foreign);
+}
+
+static int rejects_run_rrn(const char *run, size_t len)
+{
+    return rejects_run_registration(run, len, 0);
+}
+
+static int rejects_run_frn(const char *run, size_t len)
+{
+    return rejects_run_registration(run, len, 1);
+}
+
 static void validate_rrn(const pii_candidate *c, pii_verdict *v)
 {
     validate_registration(c, v, 0);
@@ -193,5 +226,7 @@ static void display_registration(const pii_candidate *c, char *out, size_t cap)
     pii_display_digits(c, keep, sizeof keep, out, cap);
 }
 
-const pii_detector pii_detector_kr_rrn = {"kr_rrn", validate_rrn, display_registration};
-const pii_detector pii_detector_kr_frn = {"kr_frn", validate_frn, display_registration};
+const pii_detector pii_detector_kr_rrn = {"kr_rrn", validate_rrn, display_registration,
+                                            rejects_run_rrn};
+const pii_detector pii_detector_kr_frn = {"kr_frn", validate_frn, display_registration,
+                                            rejects_run_frn};

@@ -28,6 +28,76 @@ PIISCAN_API void piiscan_engine_free(piiscan_engine *engine)
     free(engine);
 }
 
+/* 1 if every match of the regex is preceded by the {{LB}} guard: it begins
+ * with {{LB}}, the guard carries no quantifier (an assertion with a minimum
+ * of 0 may be skipped), and no top-level '|' opens an alternative that has
+ * no guard ("{{LB}}a|b" lets "b" start right after a digit).  The scanner
+ * then skips starts right after a letter or digit without calling PCRE2.
+ * Escapes, \Q..\E, character classes and (?#...) comments are stepped
+ * over; where the syntax is not followed exactly (extended mode, where '#'
+ * starts a comment; unbalanced parentheses) the answer is 0, which costs
+ * speed, never a match. */
+static int lb_guards_every_match(const char *re)
+{
+    if (strncmp(re, "{{LB}}", 6) != 0)
+        return 0;
+    const char *p = re + 6;
+    if (*p == '?' || *p == '*' || *p == '+' || (*p == '{' && p[1] != '{'))
+        return 0;
+    int depth = 0;
+    while (*p) {
+        char c = *p++;
+        if (c == '\\') {
+            if (*p == 'Q') {
+                const char *e = strstr(p + 1, "\\E");
+                if (!e)
+                    return 1; /* literal to the end: no '|' can follow */
+                p = e + 2;
+            } else if (*p) {
+                p++;
+            }
+        } else if (c == '[') {
+            /* A class: ']' right after '[' or '[^' is a member. */
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            while (*p && *p != ']') {
+                if (*p == '\\' && p[1])
+                    p += 2;
+                else if (p[0] == '[' && p[1] == ':' && strstr(p + 2, ":]"))
+                    p = strstr(p + 2, ":]") + 2;
+                else
+                    p++;
+            }
+            if (!*p)
+                return 0;
+            p++;
+        } else if (c == '(') {
+            if (p[0] == '?' && p[1] == '#') {
+                p = strchr(p, ')');
+                if (!p)
+                    return 0;
+                p++;
+                continue;
+            }
+            if (*p == '?') {
+                /* Option settings: extended mode makes '#' a comment. */
+                for (const char *q = p + 1; *q && strchr("imnsxJU^-", *q); q++)
+                    if (*q == 'x')
+                        return 0;
+            }
+            depth++;
+        } else if (c == ')') {
+            if (--depth < 0)
+                return 0;
+        } else if (c == '|' && depth == 0) {
+            return 0;
+        }
+    }
+    return depth == 0;
+}
+
 static pcre2_code *compile_jit(const char *pattern, uint32_t extra, piiscan_error **error,
                                const pii_pattern_def *d, const char *what)
 {
@@ -123,7 +193,7 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
                 *error = pii_error_new(d->source, d->line, d->id, "[%s] unknown macro", d->id);
             break;
         }
-        p->starts_with_lb = strncmp(d->regex, "{{LB}}", 6) == 0;
+        p->starts_with_lb = lb_guards_every_match(d->regex);
         /* Patterns with the same regex (kr_rrn and kr_frn) share search
          * results within a scan call; see the scratch's memo. */
         p->re_group = (uint32_t)(e->n - 1);
@@ -199,6 +269,22 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
     }
     pii_keywords_prepare(&e->kw);
     pii_keywords_prepare(&e->veto);
+    for (size_t i = 0; i < e->n; i++) {
+        const pii_engine_pattern *p = &e->p[i];
+        if (p->trigger != PII_TRIGGER_DIGITS)
+            continue;
+        size_t t = e->trig_ndig++;
+        if (t >= 64)
+            continue;
+        for (unsigned c = p->trigger_digits; c <= 64; c++)
+            e->trig_count_on[c] |= (uint64_t)1 << t;
+        for (unsigned l = 0; l < 64; l++)
+            if (p->group_mask & ((uint64_t)1 << l))
+                e->trig_group_on[l] |= (uint64_t)1 << t;
+        if (p->group_mask)
+            e->trig_group_any |= (uint64_t)1 << t;
+    }
+    e->trig_bits = e->trig_ndig <= 64;
     for (size_t i = 0; i < e->n; i++)
         if (e->p[i].re_group != i)
             e->p[i].re_shared = e->p[e->p[i].re_group].re_shared = 1;

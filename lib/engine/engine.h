@@ -45,7 +45,7 @@ typedef struct pii_engine_pattern {
      * code unit); has_startmap = 0 when PCRE2 could not tell. */
     int has_startmap;
     uint8_t startmap[32];
-    int starts_with_lb; /* the regex begins with {{LB}} */
+    int starts_with_lb; /* every match is preceded by the regex's leading {{LB}} */
     int jit;            /* re was JIT-compiled: pcre2_jit_match() may be used */
     uint32_t re_group;  /* index of the first pattern with the same expanded regex */
     int re_shared;      /* another pattern has the same regex: search results are memoised */
@@ -65,6 +65,16 @@ struct piiscan_engine {
      * text is searched for keywords once, not once per pattern. */
     pii_keywords kw;
     pii_keywords veto; /* context_not keywords, likewise */
+    /* The digit triggers as bit sets over the digit-triggered patterns in
+     * pattern order (bit t: the t-th of them), when there are at most 64
+     * (trig_bits): a window switches on trig_count_on[min(count, 64)] (N <=
+     * count; valid for counts up to 64) ANDed with the union of
+     * trig_group_on[L] over its group lengths L (L in G..H), or with
+     * trig_group_any when its lengths are unknown.  The scanner tests every
+     * (window, pattern) pair of a page with it. */
+    int trig_bits;
+    size_t trig_ndig;
+    uint64_t trig_count_on[65], trig_group_on[64], trig_group_any;
 };
 
 #endif

@@ -25,16 +25,20 @@
 /* Byte-mode building blocks for Korean text: full-width digits are
  * EF BC 90..99, the dash family is U+2010..2015, U+2212, U+FF0D, U+30FC, mask
  * symbols are ● U+25CF, ○ U+25CB, ＊ U+FF0A, × U+00D7.  Keep in sync with the
- * normaliser (lib/detect/candidate.c) and the prefilter (lib/scan/prefilter.c). */
+ * normaliser (lib/detect/candidate.c) and the prefilter (lib/scan/prefilter.c).
+ * The groups are atomic: no alternative is a prefix of another (they differ
+ * in their first or second byte), so at most one can match at a position and
+ * atomicity changes no match, but PCRE2 then keeps no backtracking point
+ * for each repetition ({{MDIGIT}}{12,18}). */
 static const struct {
     const char *name;
     const char *expansion;
 } regex_macros[] = {
-    {"DIGIT", "(?:[0-9]|\\xEF\\xBC[\\x90-\\x99])"},
-    {"MDIGIT", "(?:[0-9*#xX]|\\xEF\\xBC[\\x90-\\x99\\x8A]|\\xE2\\x97[\\x8B\\x8F]|\\xC3\\x97)"},
-    {"DASH", "(?:-|\\xE2\\x80[\\x90-\\x95]|\\xE2\\x88\\x92|\\xEF\\xBC\\x8D|\\xE3\\x83\\xBC)"},
-    {"SP", "(?:\\x20|\\xC2\\xA0|\\xE3\\x80\\x80)"},
-    {"SEP", "(?:[-.\\x20]|\\xE2\\x80[\\x90-\\x95]|\\xE2\\x88\\x92|\\xEF\\xBC\\x8D|\\xE3\\x83\\xBC|"
+    {"DIGIT", "(?>[0-9]|\\xEF\\xBC[\\x90-\\x99])"},
+    {"MDIGIT", "(?>[0-9*#xX]|\\xEF\\xBC[\\x90-\\x99\\x8A]|\\xE2\\x97[\\x8B\\x8F]|\\xC3\\x97)"},
+    {"DASH", "(?>-|\\xE2\\x80[\\x90-\\x95]|\\xE2\\x88\\x92|\\xEF\\xBC\\x8D|\\xE3\\x83\\xBC)"},
+    {"SP", "(?>\\x20|\\xC2\\xA0|\\xE3\\x80\\x80)"},
+    {"SEP", "(?>[-.\\x20]|\\xE2\\x80[\\x90-\\x95]|\\xE2\\x88\\x92|\\xEF\\xBC\\x8D|\\xE3\\x83\\xBC|"
             "\\xC2\\xA0|\\xE3\\x80\\x80)"},
     {"LB", "(?<![0-9A-Za-z]|\\xEF\\xBC[\\x90-\\x99])"},
     {"RB", "(?![0-9A-Za-z]|\\xEF\\xBC[\\x90-\\x99])"},

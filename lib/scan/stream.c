@@ -397,14 +397,23 @@ static int evaluate(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
     return 1;
 }
 
+/* The end of the digit run at j, at most end.  The run is measured against
+ * the whole text (tlen bytes), not the window: windows are short, and
+ * pii_digits_end() goes 16 bytes at a time only where 16 are left. */
+static inline size_t digit_run_end(const uint8_t *text, size_t tlen, size_t j, size_t end)
+{
+    size_t e = pii_digits_end(text, j, tlen);
+    return e < end ? e : end;
+}
+
 /* The first i in [i, end) of text where pattern ep can start a match, or end.
  * For a regex that begins with {{LB}}, a position right after an ASCII letter
  * or digit or a full-width digit cannot start one: the same test as the
  * macro's lookbehind, done here so PCRE2 is not called inside digit runs.
  * text[i - 1..] is readable for i > 0 (the stream keeps lookbehind bytes).
  * cs: the window's first member (0 for windows without a cluster). */
-static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size_t i, size_t end,
-                         size_t cs)
+static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size_t tlen, size_t i,
+                         size_t end, size_t cs)
 {
     for (; i < end; i++) {
         uint8_t b = text[i];
@@ -417,7 +426,7 @@ static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size
              * the rest of a digit run at once (a passport's regex, which
              * starts with a letter, is checked on every window of digits). */
             if (ep->starts_with_lb && b >= '0' && b <= '9')
-                i = pii_digits_end(text, i + 1, end);
+                i = digit_run_end(text, tlen, i + 1, end);
             continue;
         }
         if (ep->starts_with_lb && i > 0) {
@@ -425,7 +434,7 @@ static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size
             if (a >= '0' && a <= '9') {
                 /* Inside a run of digits nothing starts, nor right after
                  * it: go to the run's end (the loop steps past it). */
-                i = pii_digits_end(text, i, end);
+                i = digit_run_end(text, tlen, i, end);
                 continue;
             }
             if ((a >= 'A' && a <= 'Z') || (a >= 'a' && a <= 'z'))
@@ -438,9 +447,58 @@ static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size
     return end;
 }
 
-/* Runs pattern pi over match starts in [ws, we). */
+/* One past the last position where a match with at least n members (the
+ * pattern's `digits N`) can start in the cluster whose members lie in
+ * [cs, ce): the position of its n-th member from the end.  By the trigger
+ * contract (docs/patterns.md) a match holds at least N members, all of its
+ * own cluster, and starts at or before its first member; PCRE2 need not
+ * try any later start.  Only ASCII members are counted: at a non-ASCII
+ * byte (a full-width digit, a dash) it gives up and answers ce, which
+ * costs speed, never a match.  Within [cs, ce) every ASCII digit, '*', '#',
+ * 'x' and 'X' is a member (the cluster is open there). */
+static uint64_t feasible_end(const struct piiscan_stream *s, uint64_t cs, uint64_t ce,
+                             uint32_t count, unsigned n)
+{
+    if (n == 0 || count < n || cs < s->base || ce > s->base + s->len || ce <= cs)
+        return ce;
+    const uint8_t *t = s->text + (cs - s->base);
+    size_t j = (size_t)(ce - cs);
+    if (j == count)
+        return ce - n + 1; /* every byte a one-byte member: a plain run of digits */
+    for (unsigned seen = 0; j > 0;) {
+        uint8_t b = t[--j];
+        if (b >= 0x80)
+            return ce;
+        if ((b >= '0' && b <= '9') || b == '*' || b == '#' || b == 'x' || b == 'X') {
+            if (++seen == n)
+                return cs + j + 1;
+        }
+    }
+    return ce;
+}
+
+/* 1 if the cluster [cs, ce) is one run of ASCII digits held in the text;
+ * then *run, *len give it. */
+static int plain_digit_run(const struct piiscan_stream *s, uint64_t cs, uint64_t ce,
+                           const char **run, size_t *len)
+{
+    if (cs < s->base || ce > s->base + s->len || ce <= cs)
+        return 0;
+    const uint8_t *t = s->text + (cs - s->base);
+    size_t n = (size_t)(ce - cs);
+    if (pii_digits_end(t, 0, n) != n)
+        return 0;
+    *run = (const char *)t;
+    *len = n;
+    return 1;
+}
+
+/* Runs pattern pi over match starts in [ws, we); starts at or after
+ * start_end (<= we) are known to be infeasible (see feasible_end()) and are
+ * not tried, but the window still counts as searched up to we. */
 static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uint32_t pi,
-                             uint64_t ws, uint64_t we, uint64_t se, uint64_t cs, int eof)
+                             uint64_t ws, uint64_t we, uint64_t start_end, uint64_t se,
+                             uint64_t cs, int eof)
 {
     const pii_engine_pattern *p = &s->engine->p[pi];
     uint64_t text_end = s->base + s->len;
@@ -450,12 +508,20 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
     if (st >= we)
         return PIISCAN_OK;
     s->searched_to[pi] = we;
+    if (start_end > we)
+        start_end = we;
+    if (st >= start_end)
+        return PIISCAN_OK;
     uint64_t subj_end = se < text_end ? se : text_end;
     /* A match that reaches a subject end which is not the end of the input
      * might be longer in truth: it is dropped rather than reported cut. */
     int truncated = !(eof && subj_end == text_end);
-    pcre2_set_offset_limit(scr->mctx, (PCRE2_SIZE)(we - 1 - s->base));
+    /* PCRE2 itself advances the start up to this limit when a start fails:
+     * on a failed call that walk over the rest of the cluster is most of
+     * the cost, so it stops at the last feasible start. */
+    pcre2_set_offset_limit(scr->mctx, (PCRE2_SIZE)(start_end - 1 - s->base));
     uint32_t mopts = truncated ? PCRE2_NOTEOL : 0;
+    we = start_end;
     while (st < we) {
         /* A PCRE2 call costs a few hundred instructions even when it finds
          * nothing; a pattern that must start with a letter (a passport)
@@ -465,7 +531,7 @@ static piiscan_status search(struct piiscan_stream *s, piiscan_scratch *scr, uin
              * that begins with {{LB}}, also not right after a letter or a
              * digit (inside a run of digits nothing can start). */
             size_t i = (size_t)(st - s->base), end = (size_t)(we - s->base);
-            i = next_start(p, s->text, i, end, cs > s->base ? (size_t)(cs - s->base) : 0);
+            i = next_start(p, s->text, s->len, i, end, cs > s->base ? (size_t)(cs - s->base) : 0);
             if (i >= end)
                 break;
             st = s->base + i;
@@ -566,7 +632,7 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     piiscan_status st = PIISCAN_OK;
     for (uint32_t pi = 0; pi < e->n && st == PIISCAN_OK; pi++)
         if (e->p[pi].trigger == PII_TRIGGER_ALWAYS && P < pe)
-            st = search(s, scr, pi, P, pe, pe + PII_MAX_MATCH, 0, eof);
+            st = search(s, scr, pi, P, pe, pe, pe + PII_MAX_MATCH, 0, eof);
     /* Window by window (each pattern still sees its windows in order, which
      * is all its last_end/searched_to bookkeeping needs), so the keyword
      * cache is queried front to back. */
@@ -585,6 +651,8 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         else if (p->trigger == PII_TRIGGER_AT)
             at[nat++] = (struct trig){0, 0, pi};
     }
+    /* The engine's bit-set form of the digit triggers (see engine.h). */
+    int trig_bits = e->trig_bits && ndig == e->trig_ndig;
     for (size_t k = s->windows.first; k < nfront && st == PIISCAN_OK; k++) {
         /* The window's piece inside the page. */
         pii_window wc = s->windows.v[k];
@@ -597,9 +665,34 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         const pii_window *w = &wc;
         const struct trig *tv = w->at ? at : dig;
         size_t nt = w->at ? nat : ndig;
+        /* A whole cluster (not a piece of a long run): its count is final,
+         * and feasible_end() applies; computed once per distinct N. */
+        int whole_cluster = !w->at && w->group != 255;
+        unsigned fe_digits = 0;
+        uint64_t fe_end = 0;
+        /* The cluster as one plain run of ASCII digits (-1: not yet known). */
+        int plain_run = -1;
+        const char *run = NULL;
+        size_t run_len = 0;
+        uint64_t on = 0;
+        int use_bits = trig_bits && !w->at && w->count <= 64;
+        if (use_bits) {
+            uint64_t g = 0;
+            if (w->groups == ~(uint64_t)0)
+                g = e->trig_group_any;
+            else
+                for (uint64_t b = w->groups; b; b &= b - 1)
+                    g |= e->trig_group_on[__builtin_ctzll(b)];
+            on = e->trig_count_on[w->count] & g;
+        }
         for (size_t t = 0; t < nt && st == PIISCAN_OK; t++) {
-            if (!w->at && (w->count < tv[t].digits || !(w->groups & tv[t].group_mask)))
+            if (use_bits) {
+                if (!(on >> t))
+                    break;
+                t += (size_t)__builtin_ctzll(on >> t);
+            } else if (!w->at && (w->count < tv[t].digits || !(w->groups & tv[t].group_mask))) {
                 continue;
+            }
             uint32_t pi = tv[t].pi;
             const pii_engine_pattern *p = &e->p[pi];
             /* Digit patterns start at most `prefix` bytes before the cluster. */
@@ -612,12 +705,29 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
              * number only to be refused for want of one). */
             if (p->ctx_required &&
                 ((p->has_startmap && from < w->we &&
-                  next_start(p, s->text, (size_t)(from - s->base), (size_t)(w->we - s->base), 0) >=
+                  next_start(p, s->text, s->len, (size_t)(from - s->base), (size_t)(w->we - s->base), 0) >=
                       (size_t)(w->we - s->base)) ||
                  !keyword_near(s, pi, from, w->se)))
                 continue;
-            st = search(s, scr, pi, from, w->we, w->se,
-                        p->trigger == PII_TRIGGER_DIGITS && !(w->group == 255) ? w->cs : 0, eof);
+            uint64_t start_end = w->we;
+            if (whole_cluster) {
+                if (fe_digits != p->trigger_digits) {
+                    fe_digits = p->trigger_digits;
+                    fe_end = feasible_end(s, w->cs, s->windows.v[k].we, w->count, fe_digits);
+                }
+                start_end = fe_end;
+                /* A regex that can only start at the first digit of a plain
+                 * run (guarded by {{LB}}, no prefix zone): its validator may
+                 * reject every candidate the run can give without PCRE2
+                 * being asked (a 13-digit timestamp is no card). */
+                if (p->det->rejects_run && p->starts_with_lb && from >= w->cs) {
+                    if (plain_run < 0)
+                        plain_run = plain_digit_run(s, w->cs, s->windows.v[k].we, &run, &run_len);
+                    if (plain_run && p->det->rejects_run(run, run_len))
+                        start_end = w->cs; /* no feasible start; still counts as searched */
+                }
+            }
+            st = search(s, scr, pi, from, w->we, start_end, w->se, whole_cluster ? w->cs : 0, eof);
         }
     }
     if (st != PIISCAN_OK)

@@ -99,6 +99,42 @@ Test(patterns, context_required_custom_type_reports_context_validation)
     piiscan_patterns_free(set);
 }
 
+/* The scanner skips starts right after a letter or digit for a regex that
+ * begins with {{LB}}, without calling PCRE2; with a top-level '|' only the
+ * first alternative carries the guard, so that shortcut must be off. */
+Test(patterns, leading_lb_guards_only_a_regex_without_top_level_alternation)
+{
+    static const struct {
+        const char *regex;
+        size_t want;
+    } cases[] = {
+        /* K1234 (after a letter) and Z5678; not Z1111, right after a digit. */
+        {"{{LB}}Z{{DIGIT}}{4}|K{{DIGIT}}{4}", 2},
+        /* The same guard inside a group covers both: only Z5678. */
+        {"{{LB}}(?:Z|K){{DIGIT}}{4}", 1},
+        /* A '|' in a class, escaped, quoted or in a comment is no alternative. */
+        {"{{LB}}[|Z](?#a|b)\\|?\\Q|\\E?{{DIGIT}}{4}", 1},
+        /* An optional guard guards nothing: Z5678 and Z1111. */
+        {"{{LB}}?Z{{DIGIT}}{4}", 2},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        piiscan_patterns *set = NULL;
+        piiscan_error *err = NULL;
+        cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
+        char text[256];
+        snprintf(text, sizeof text, "[tag]\nregex = %s\ntrigger = digits 4 prefix 1\n", cases[i].regex);
+        cr_assert_eq(load(set, text, &err), PIISCAN_OK, "%s", err ? err->message : "");
+        piiscan_engine *e = compile_or_die(set);
+        const char doc[] = "ref AK1234 Z5678 9Z1111\n";
+        tfindings f = {0};
+        cr_assert_eq(t_scan(e, NULL, doc, sizeof doc - 1, &f), PIISCAN_OK);
+        cr_assert_eq(f.n, cases[i].want, "%s: %zu findings", cases[i].regex, f.n);
+        t_free(&f);
+        piiscan_engine_free(e);
+        piiscan_patterns_free(set);
+    }
+}
+
 Test(patterns, bad_regex_names_file_line_and_pcre2_message)
 {
     piiscan_patterns *set = NULL;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/detect.h"
 #include "engine/keywords.h"
 #include "scan/prefilter.h"
 
@@ -263,4 +264,96 @@ Test(perf_filters, digits_end_matches_a_byte_loop)
             cr_assert_eq(pii_digits_end(text, j, len), want);
         }
     }
+}
+
+/* The most permissive context a validator can be given: a keyword near and
+ * one naming the value. */
+static int always_context(const pii_candidate *c)
+{
+    (void)c;
+    return 1;
+}
+
+static int always_names(const pii_candidate *c, unsigned before)
+{
+    (void)c;
+    (void)before;
+    return 1;
+}
+
+/* A run of digits that often looks like something: a birth date and gender
+ * digit, an issuer prefix, a barcode or a timestamp, with the rest random
+ * and, half the time, the last digit set so that Luhn passes. */
+static size_t random_run(char *out, size_t cap, uint64_t *seed)
+{
+    static const char *const heads[] = {"", "900101", "9001011", "0102035", "2002294", "4", "51",
+                                        "2221", "34", "6011", "62", "9", "880", "17", "15", "00"};
+    const char *h = heads[rng_next(seed) % (sizeof heads / sizeof *heads)];
+    size_t n = 1 + (size_t)(rng_next(seed) % (cap - 1)), hl = strlen(h);
+    for (size_t i = 0; i < n; i++)
+        out[i] = i < hl ? h[i] : (char)('0' + rng_next(seed) % 10);
+    if (n >= 2 && rng_next(seed) % 2) {
+        for (int d = 0; d < 10; d++) {
+            out[n - 1] = (char)('0' + d);
+            int sum = 0;
+            for (size_t i = n; i-- > 0;) {
+                int v = out[i] - '0';
+                if ((n - 1 - i) % 2) {
+                    v *= 2;
+                    if (v > 9)
+                        v -= 9;
+                }
+                sum += v;
+            }
+            if (sum % 10 == 0)
+                break;
+        }
+    }
+    return n;
+}
+
+/* A validator's rejects_run() may answer 1 only if validate() rejects
+ * every unmasked candidate made of the run's first n digits (whatever
+ * follows them that is not a digit), under every RRN policy and with a
+ * keyword in reach. */
+Test(perf_filters, rejects_run_never_rejects_what_the_validator_accepts)
+{
+    uint64_t seed = 5;
+    const char *const *names = pii_detector_names();
+    static const char *const tails[] = {"", " ", "-", "a"};
+    static pii_candidate_buf buf;
+    size_t checked = 0, rejected = 0;
+    for (size_t k = 0; names[k]; k++) {
+        const pii_detector *d = pii_detector_find(names[k]);
+        if (!d->rejects_run)
+            continue;
+        checked++;
+        for (int round = 0; round < 20000; round++) {
+            char run[24], text[32];
+            size_t len = random_run(run, sizeof run, &seed);
+            if (!d->rejects_run(run, len))
+                continue;
+            rejected++;
+            for (size_t n = 1; n <= len; n++) {
+                for (size_t t = 0; t < sizeof tails / sizeof *tails; t++) {
+                    size_t tl = strlen(tails[t]);
+                    memcpy(text, run, n);
+                    memcpy(text + n, tails[t], tl);
+                    for (int pol = PIISCAN_RRN_CHECKSUM_ONLY; pol <= PIISCAN_RRN_STRUCTURAL; pol++) {
+                        pii_candidate c;
+                        pii_candidate_init(&c, &buf, (const uint8_t *)text, n + tl);
+                        c.rrn_policy = pol;
+                        c.has_context = always_context;
+                        c.names_value = always_names;
+                        pii_verdict v = {1, PIISCAN_VALID_STRUCTURAL, PIISCAN_CONF_MEDIUM, 0};
+                        d->validate(&c, &v);
+                        cr_assert(!v.accept, "%s: rejects_run(%.*s) but %.*s is accepted", d->name,
+                                  (int)len, run, (int)(n + tl), text);
+                    }
+                }
+            }
+        }
+    }
+    cr_assert_geq(checked, 3, "kr_rrn, kr_frn and card have the shortcut");
+    cr_assert_gt(rejected, 1000);
 }
