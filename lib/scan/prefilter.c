@@ -107,6 +107,13 @@ static int classify(const uint8_t *p, size_t n, int eof, size_t *clen)
             return C_OTHER;
         }
     }
+    /* A letter of another script (Hangul, CJK, most of Latin-1 and the
+     * rest) ends a cluster: values hold only digits, masks, ASCII and the
+     * separators of {{DASH}}/{{SP}}/{{SEP}} (lead bytes C2 E2 E3 EF) and ×
+     * (C3).  In Korean prose this closes "2024년" at 년 instead of walking
+     * two more characters, and keeps dates written with 년 월 일 apart. */
+    if (b >= 0xC0 && b != 0xC2 && b != 0xC3 && b != 0xE2 && b != 0xE3 && b != 0xEF)
+        return C_BREAK;
     size_t want = b >= 0xF0 && b <= 0xF7 ? 4 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 1;
     if (want == 1)
         return C_OTHER;
@@ -128,6 +135,33 @@ static int classify(const uint8_t *p, size_t n, int eof, size_t *clen)
         return C_MASK; /* × */
     }
     return C_OTHER;
+}
+
+/* 1 if classify() calls the character starting with byte b a breaker
+ * whatever follows it. */
+static void open_cluster(pii_prefilter *pf, uint64_t at_pos)
+{
+    pf->open = 1;
+    pf->cl_ws = sub_sat(at_pos, PII_WINDOW_PRE);
+    pf->cl_cs = at_pos;
+    pf->count = 0;
+    pf->run = 0;
+    pf->group = 0;
+    pf->groups = 0;
+    pf->gap = 0;
+}
+
+static int closes(uint8_t b)
+{
+    if (b >= 0xC0)
+        return b != 0xC2 && b != 0xC3 && b != 0xE2 && b != 0xE3 && b != 0xEF;
+    switch (b) {
+    case '\n': case '\r': case '\t': case ',': case ';': case '|': case '"': case '\'':
+    case '=': case ':': case '/': case '<': case '>':
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 /* Index of the first byte in p[0..n) that can start a cluster or is an '@'
@@ -179,6 +213,24 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                 i = (size_t)(at - text);
             } else {
                 i += skip_boring(text + i, len - i, pf->want_at);
+                /* Most numbers in prose are short and end at a breaker
+                 * ("3월", "12,000원", "10:22"): a cluster that would open
+                 * here, hold only this run and close at once, below every
+                 * trigger.  Step over it without opening it. */
+                if (i < len && (unsigned)(text[i] - '0') < 10) {
+                    size_t j = pii_digits_end(text, i + 1, len);
+                    if (j < len && j - i < pf->min_digits && closes(text[j])) {
+                        i = j + 1;
+                        continue;
+                    }
+                    /* Otherwise open it with this run, as below would. */
+                    open_cluster(pf, base + i);
+                    unsigned n = (unsigned)(j - i);
+                    pf->count = pf->run = pf->group = n;
+                    pf->cl_last_end = base + j;
+                    i = j;
+                    continue;
+                }
             }
             if (i >= len)
                 break;
@@ -195,15 +247,8 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
             c = pf->open ? C_MASK : C_OTHER; /* x/X only mask inside a run: "x" is a letter */
         if (c == C_DIGIT || c == C_MASK) {
             if (digits_on) {
-                if (!pf->open) {
-                    pf->open = 1;
-                    pf->cl_ws = sub_sat(at_pos, PII_WINDOW_PRE);
-                    pf->cl_cs = at_pos;
-                    pf->count = 0;
-                    pf->run = 0;
-                    pf->group = 0;
-                    pf->groups = 0;
-                }
+                if (!pf->open)
+                    open_cluster(pf, at_pos);
                 /* Digit-dense text: take a whole run of ASCII digits at once. */
                 size_t j = i + clen;
                 if (c == C_DIGIT && clen == 1)

@@ -4,8 +4,11 @@
  * A *cluster* is a run of digits and mask characters (ASCII or full-width
  * digits, * # ● ○ ＊ ×, and x/X inside a run) in which consecutive members
  * are separated by at most PII_CLUSTER_GAP other characters, none of them a
- * *breaker*: a line end or a field delimiter (tab , ; | " ' = : / < >), which
- * no built-in value contains.  A cluster with at least the smallest
+ * *breaker*: a line end, a field delimiter (tab , ; | " ' = : / < >) or a
+ * letter of a script other than ASCII (Hangul, CJK, ...; every non-ASCII
+ * character except those with lead byte C2 C3 E2 E3 EF, where the dashes
+ * and spaces of {{DASH}}/{{SEP}} and the masks are), none of which a
+ * built-in value has between its digits.  A cluster with at least the smallest
  * `digits N` trigger of the engine becomes a window; every '@' becomes a
  * window for `at` patterns.  A cluster also records its longest *group*
  * (members with nothing between them), so a pattern with `group G` skips
