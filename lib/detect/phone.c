@@ -108,10 +108,13 @@ static void validate_phone(const pii_candidate *c, pii_verdict *v)
         if (nat[1] == '7' && mid != 4)
             return; /* 070 numbers have 8-digit subscriber numbers */
         /* One separator within the national number (the regex checks this
-         * too; "+82 10-..." may differ after the country code). */
+         * too; "+82 10-..." may differ after the country code), unless the
+         * area code is closed by a parenthesis: (02) 123-4567, 02)123-4567. */
         size_t n_all = c->ndigits;
         size_t p_last = c->digit_pos[n_all - last], p_mid = c->digit_pos[n_all - last - mid];
-        if (c->norm[p_last - 1] != c->norm[p_mid - 1])
+        char before_mid = c->norm[p_mid - 1];
+        int paren = before_mid == ')' || (before_mid == ' ' && p_mid >= 2 && c->norm[p_mid - 2] == ')');
+        if (!paren && c->norm[p_last - 1] != before_mid)
             return;
     } else if (nng != 1) {
         return;

@@ -100,11 +100,14 @@ int pii_korean_ean13(const char *d)
     return (10 - sum % 10) % 10 == d[12] - '0';
 }
 
-/* The shape: 13 digit/mask positions, optionally one separator after the
- * sixth (the regex only lets a dash through). */
+/* The written shape: the halves apart, by a dash, a space, or a dash with
+ * a space on one side (the regex lets nothing else through:
+ * "900101-1234567", "900101 1234567", "900101- 1234567").  A bare run of
+ * 13 digits is the shape of order numbers and barcodes too. */
 static int hyphenated(const pii_candidate *c)
 {
-    return c->norm_len == 14 && c->norm[6] == '-';
+    return (c->norm_len == 14 && (c->norm[6] == '-' || c->norm[6] == ' ')) ||
+           (c->norm_len == 15 && (c->norm[6] == '-' || c->norm[7] == '-'));
 }
 
 static void validate_registration(const pii_candidate *c, pii_verdict *v, int foreign)

@@ -73,7 +73,8 @@ def rrn(kind="valid"):
     else:
         g = RND.choice("12") if b.year < 2000 else RND.choice("34")
     body = b.strftime("%y%m%d") + g + digits(5)
-    return body[:6] + "-" + body[6:] + str(rrn_check(body))
+    # now and then a space between the halves, as forms and OCR write it
+    return body[:6] + RND.choice("------- ") + body[6:] + str(rrn_check(body))
 
 
 def luhn_complete(prefix, length):
@@ -106,10 +107,12 @@ def phone():
     if k < 0.55:
         n = "010-%s-%s" % (digits(4), digits(4))
         return RND.choice([n, n.replace("-", "."), n.replace("-", "")]) if RND.random() < 0.2 else n
-    if k < 0.75:
-        return "02-%s-%s" % (digits(RND.choice([3, 4])), digits(4))
     if k < 0.88:
-        return "%s-%s-%s" % (RND.choice(["031", "032", "042", "051", "053", "062", "064"]), digits(3), digits(4))
+        area = "02" if k < 0.75 else RND.choice(["031", "032", "042", "051", "053", "062", "064"])
+        mid, last = digits(RND.choice([3, 4]) if area == "02" else 3), digits(4)
+        # letterheads set the area code off: (02) 123-4567, (031)123-4567, 02)123-4567
+        form = RND.choice(["%s-%s-%s"] * 4 + ["(%s) %s-%s", "(%s)%s-%s", "%s)%s-%s"])
+        return form % (area, mid, last)
     if k < 0.95:
         return "070-%s-%s" % (digits(4), digits(4))
     return "+82 10-%s-%s" % (digits(4), digits(4))

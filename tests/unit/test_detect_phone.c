@@ -72,6 +72,34 @@ Test(phone_rules, groupings_and_confidence)
     expect("034-123-4567", 1, 0, 0, 0, NULL);
 }
 
+/* The area code set off by a parenthesis, as letterheads write it; the
+ * separator after it then need not be the one between the last groups. */
+Test(phone_rules, parenthesised_area_code)
+{
+    expect("(02) 123-4567", 0, 1, MED, 0, "(02) ***-4567");
+    expect("(02)1234-5678", 1, 1, HI, 0, "(02)****-5678");
+    expect("02)123-4567", 0, 1, MED, 0, "02)***-4567");
+    expect("(031) 123-4567", 0, 1, MED, 0, "(031) ***-4567");
+    expect("(010) 1234-5678", 0, 1, HI, 0, "(010) ****-5678");
+    expect("(034) 123-4567", 1, 0, 0, 0, NULL); /* no such area code */
+    expect("(02) 12-34567", 1, 0, 0, 0, NULL);  /* not area, 3-4, 4 */
+}
+
+Test(phone_e2e, parenthesised_area_codes_in_text)
+{
+    const char *s = "본사 전화 (02) 123-4567, 지사 TEL: (031)987-6543 / 팩스 02)555-0100\n";
+    tfindings f = {0};
+    cr_assert_eq(t_scan_str(s, &f), PIISCAN_OK);
+    cr_assert_eq(f.n, 3, "%zu findings", f.n);
+    const char *want[] = {"(02) 123-4567", "(031)987-6543", "02)555-0100"};
+    for (size_t i = 0; i < 3; i++) {
+        cr_assert_str_eq(f.v[i].type, "kr_phone");
+        cr_assert_eq(f.v[i].offset, (uint64_t)(strstr(s, want[i]) - s), "finding %zu", i);
+        cr_assert_eq(f.v[i].length, strlen(want[i]), "finding %zu", i);
+    }
+    t_free(&f);
+}
+
 Test(phone_rules, international_forms)
 {
     expect("+82 10-1234-5678", 0, 1, HI, 0, "+82 10-****-5678");
