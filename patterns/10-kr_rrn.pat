@@ -14,6 +14,8 @@ regex = {{LB}}(?<![*#]){{DIGIT}}{6}(?:{{DASH}}{{SP}}?|{{SP}}{{DASH}}?)?{{MDIGIT}
 validator = kr_rrn
 # 13 digits or masks in every accepted form; the longer half has 7 (group 6 leaves a margin).
 trigger = digits 13 group 6-13 prefix 0
+# Its groups: 13 (bare) or 6 and 7 (halves apart; masks count as members).
+shape = 13 | 6+7
 context = 주민등록번호, 주민번호, 주민등록, 주민, 생년월일, RRN, resident registration, resident number
 context_before = 64
 context_after = 32

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* 8-bit text: CP949 if the sniffed bytes hold a character that is valid
  * CP949 but not UTF-8 and no 3- or 4-byte UTF-8 sequence (Korean UTF-8 is
@@ -65,6 +66,10 @@ int pii_sniff(const uint8_t *p, size_t n, size_t *bom_len)
         return PII_DEC_UTF16BE;
     }
 
+    /* Without a NUL no code unit is ASCII either way round (the count below
+     * would be 0 for both): 8-bit text, told at memchr speed. */
+    if (!memchr(p, 0, n))
+        return sniff_8bit(p, n);
     /* Count the code units that are ASCII (NUL + a byte 0x01-0x7F) read
      * either way round.  Whole units only: an odd last byte says nothing. */
     size_t units = n / 2, le = 0, be = 0;

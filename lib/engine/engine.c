@@ -171,6 +171,10 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
                 p->group_mask |= (uint64_t)1 << 63;
         }
         p->trigger_prefix = d->trigger_prefix;
+        if (d->trigger == PII_TRIGGER_DIGITS) {
+            p->nshape = d->nshape;
+            memcpy(p->shape, d->shape, sizeof d->shape);
+        }
         p->ctx_before = d->ctx_before;
         p->ctx_after = d->ctx_after;
         p->ctx_required = d->ctx_required;

@@ -9,6 +9,7 @@
 
 #include "detect/detect.h"
 #include "keywords.h"
+#include "patternset.h"
 #include "piiscan.h"
 
 /* Byte mode (never UTF: the scanner matches bytes and must not choke on
@@ -38,6 +39,10 @@ typedef struct pii_engine_pattern {
     unsigned trigger_group; /* longest group of adjacent digits/masks the value must have */
     uint64_t group_mask;    /* group lengths (pii_window.groups bits) one of which it needs */
     unsigned trigger_prefix; /* bytes before the first digit/mask where a match may start */
+    /* Group-length sets one of which a cluster must have all of (the
+     * pattern's `shape`); nshape 0: any. */
+    unsigned nshape;
+    uint64_t shape[PII_MAX_SHAPES];
     unsigned ctx_before, ctx_after;
     int ctx_required;
     int confidence;

@@ -284,7 +284,31 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
             free(d->source);
             d->source = ps->source ? strdup(ps->source) : NULL;
             d->line = ps->line;
+            /* A shape describes one regex: a new one starts without it. */
+            if (!append)
+                d->nshape = 0;
         }
+    } else if (!strcmp(key, "shape")) {
+        /* "13 | 6+7": alternatives of group lengths that must all be there. */
+        unsigned ns = 0;
+        uint64_t sh[PII_MAX_SHAPES];
+        for (char *alt = val, *bar; alt; alt = bar) {
+            if ((bar = strchr(alt, '|')) != NULL)
+                *bar++ = 0;
+            if (ns == PII_MAX_SHAPES)
+                PARSE_FAIL(ps, d->id, "shape: at most %d alternatives", PII_MAX_SHAPES);
+            sh[ns] = 0;
+            for (char *len = alt, *plus; len; len = plus) {
+                if ((plus = strchr(len, '+')) != NULL)
+                    *plus++ = 0;
+                if (parse_uint(trim(len), 64, &u) || u == 0)
+                    PARSE_FAIL(ps, d->id, "shape: group lengths 1..64, joined by + and |");
+                sh[ns] |= (uint64_t)1 << (u < 63 ? u : 63);
+            }
+            ns++;
+        }
+        memcpy(d->shape, sh, sizeof sh[0] * ns);
+        d->nshape = ns;
     } else if (!strcmp(key, "validator")) {
         if (!pii_detector_find(val))
             PARSE_FAIL(ps, d->id, "unknown validator '%s'", val);

@@ -4,6 +4,7 @@
 #define PII_ENGINE_PATTERNSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "piiscan.h"
 
@@ -14,6 +15,8 @@ enum pii_trigger { PII_TRIGGER_ALWAYS = 0, PII_TRIGGER_DIGITS = 1, PII_TRIGGER_A
 #define PII_MAX_VALUE 16384
 #define PII_MAX_CONTEXT_WINDOW 256
 #define PII_MAX_ID 48
+/* Alternatives of a `shape` line. */
+#define PII_MAX_SHAPES 8
 
 typedef struct pii_pattern_def {
     char id[PII_MAX_ID + 1];
@@ -25,6 +28,10 @@ typedef struct pii_pattern_def {
     unsigned trigger_group;
     unsigned trigger_group_max; /* 0: no upper bound */
     unsigned trigger_prefix;
+    /* `shape`: alternatives, each the set of group lengths (bit L, 63 or
+     * more: bit 63) a cluster must all have for the regex to be tried. */
+    uint64_t shape[PII_MAX_SHAPES];
+    unsigned nshape;   /* 0: no shape filter */
     char *context;     /* comma-separated keywords, as written; may be NULL */
     char *context_not; /* keywords that, just before a match, veto it; may be NULL */
     unsigned ctx_not_before;

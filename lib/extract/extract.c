@@ -19,6 +19,9 @@
 #include <string.h>
 #include <strings.h>
 #include <poll.h>
+#if defined(__SSE2__) && !defined(PII_NO_SIMD)
+#include <emmintrin.h>
+#endif
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -208,10 +211,22 @@ static int looks_textual(const uint8_t *h, size_t n)
         return 0;
     /* Control bytes are counted in the first KiB: every member of an
      * archive comes through here, so this stays short. */
-    size_t lim = n < 1024 ? n : 1024, ctl = 0;
+    size_t lim = n < 1024 ? n : 1024, ctl = 0, i = 0;
     /* Bit c of `allowed`: control byte c is usual in text (\t \n \f \r ESC). */
     const uint32_t allowed = 1u << '\t' | 1u << '\n' | 1u << '\f' | 1u << '\r' | 1u << 0x1B;
-    for (size_t i = 0; i < lim; i++) {
+#if defined(__SSE2__) && !defined(PII_NO_SIMD)
+    /* Text has none, or a few: 16 bytes are checked at once for any byte
+     * below 0x20, and only a block with one is counted byte by byte. */
+    const __m128i c1f = _mm_set1_epi8(0x1F);
+    for (; i + 16 <= lim; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(h + i));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v)) == 0)
+            continue;
+        for (size_t k = i; k < i + 16; k++)
+            ctl += h[k] < 0x20 ? !((allowed >> h[k]) & 1) : 0;
+    }
+#endif
+    for (; i < lim; i++) {
         uint8_t c = h[i];
         ctl += c < 0x20 ? !((allowed >> c) & 1) : 0;
     }

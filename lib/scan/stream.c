@@ -695,6 +695,16 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             }
             uint32_t pi = tv[t].pi;
             const pii_engine_pattern *p = &e->p[pi];
+            /* The pattern's shape: some set of group lengths all present
+             * (13, or 6 and 7, for an RRN).  A long run handed over in
+             * pieces has every bit set and always passes. */
+            if (p->nshape && !w->at) {
+                unsigned a = 0;
+                while (a < p->nshape && (w->groups & p->shape[a]) != p->shape[a])
+                    a++;
+                if (a == p->nshape)
+                    continue;
+            }
             /* Digit patterns start at most `prefix` bytes before the cluster. */
             uint64_t from = w->ws;
             if (p->trigger == PII_TRIGGER_DIGITS && w->cs > from + p->trigger_prefix)

@@ -182,6 +182,43 @@ Test(patterns, format_errors_are_reported_with_their_line)
     expect_error("[x]\nregex = (?<=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa)b\n", 2, "lookbehind");
     expect_error("[x]\njust text\n", 2, "key = value");
     expect_error("[x]\nregex = a\nconfidence += high\n", 3, "'+='");
+    expect_error("[x]\nregex = a\nshape = 6+0\n", 3, "shape");
+    expect_error("[x]\nregex = a\nshape = 6 | x\n", 3, "shape");
+    expect_error("[x]\nregex = a\nshape = 1|2|3|4|5|6|7|8|9\n", 3, "shape");
+}
+
+/* `shape`: the regex runs only on clusters whose group lengths include all
+ * of one alternative; a new `regex` line drops the shape it had. */
+Test(patterns, shape_selects_clusters_by_their_groups)
+{
+    static const struct {
+        const char *extra;
+        size_t want;
+    } cases[] = {
+        {"", 3},                     /* no shape: 1234-5678, 123456-78, 12345678 */
+        {"shape = 4\n", 1},          /* only the cluster with a group of 4 */
+        {"shape = 6+2 | 8\n", 2},    /* 123456-78 and 12345678 */
+        {"shape = 4+6\n", 0},        /* no cluster has both */
+        {"shape = 4\nregex = {{LB}}{{DIGIT}}{4,6}-?{{DIGIT}}{2,4}{{RB}}\n", 3}, /* dropped with the old regex */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        piiscan_patterns *set = NULL;
+        piiscan_error *err = NULL;
+        cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
+        char text[512];
+        snprintf(text, sizeof text,
+                 "[tag]\nregex = {{LB}}{{DIGIT}}{4,8}(?:-{{DIGIT}}{2,4})?{{RB}}\ntrigger = digits 8\n%s",
+                 cases[i].extra);
+        cr_assert_eq(load(set, text, &err), PIISCAN_OK, "%s", err ? err->message : "");
+        piiscan_engine *e = compile_or_die(set);
+        const char doc[] = "a 1234-5678, b 123456-78, c 12345678\n";
+        tfindings f = {0};
+        cr_assert_eq(t_scan(e, NULL, doc, sizeof doc - 1, &f), PIISCAN_OK);
+        cr_assert_eq(f.n, cases[i].want, "case %zu: %zu findings", i, f.n);
+        t_free(&f);
+        piiscan_engine_free(e);
+        piiscan_patterns_free(set);
+    }
 }
 
 Test(patterns, continuation_lines_append)
