@@ -586,8 +586,31 @@ static void *worker_main(void *arg)
 
 typedef struct producer {
     run *r;
-    piiscan_scratch *scr; /* -j 1: the main thread scans */
+    piiscan_scratch *scr;  /* -j 1: the main thread scans */
+    piiscan_scratch *help; /* -j N: the main thread's scratch when it scans too */
 } producer;
+
+/* The first queued job, or NULL (qmu held). */
+static job *dequeue_locked(run *r)
+{
+    job *j = r->qhead;
+    if (j) {
+        r->qhead = j->next;
+        if (!r->qhead)
+            r->qtail = NULL;
+        r->qlen--;
+    }
+    return j;
+}
+
+static void scan_and_emit(run *r, job *j, piiscan_scratch *scr)
+{
+    scan_job(r, j, scr);
+    pthread_mutex_lock(&r->omu);
+    emit_job(r, j);
+    pthread_mutex_unlock(&r->omu);
+    job_free(j);
+}
 
 static void submit(producer *p, job *j)
 {
@@ -598,8 +621,10 @@ static void submit(producer *p, job *j)
         job_free(j);
         return;
     }
+    size_t cap = (size_t)r->cfg->jobs * QUEUE_PER_WORKER;
+    job *mine = NULL;
     pthread_mutex_lock(&r->qmu);
-    while (r->qlen >= (size_t)r->cfg->jobs * QUEUE_PER_WORKER) {
+    while (!p->help && r->qlen >= cap) {
         r->walker_waits = 1;
         pthread_cond_wait(&r->qspace, &r->qmu);
         r->walker_waits = 0;
@@ -611,7 +636,14 @@ static void submit(producer *p, job *j)
     r->qtail = j;
     r->qlen++;
     pthread_cond_signal(&r->qcv); /* one job: one worker */
+    /* A full queue: the walker is ahead, so it scans the oldest job itself
+     * instead of sleeping -- -j N is N threads scanning, the walk fitted in
+     * between, not N workers plus a walker competing for N cores. */
+    if (p->help && r->qlen >= cap)
+        mine = dequeue_locked(r);
     pthread_mutex_unlock(&r->qmu);
+    if (mine)
+        scan_and_emit(r, mine, p->help);
 }
 
 static job *new_job(const char *path)
@@ -732,7 +764,7 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
         }
         r.total_bytes += (uint64_t)st.st_size;
     }
-    producer p = {&r, NULL};
+    producer p = {&r, NULL, NULL};
     pthread_t *th = NULL;
     int nth = 0;
     if (cfg->jobs <= 1) {
@@ -741,8 +773,12 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
             return 2;
         }
     } else {
+        /* The main thread walks and scans too (see submit()): N - 1 workers. */
+        if (piiscan_scratch_alloc(cfg->engine, &p.help) != PIISCAN_OK)
+            p.help = NULL;
+        int workers = p.help ? cfg->jobs - 1 : cfg->jobs;
         th = calloc((size_t)cfg->jobs, sizeof *th);
-        for (int i = 0; th && i < cfg->jobs; i++)
+        for (int i = 0; th && i < workers; i++)
             if (pthread_create(&th[nth], NULL, worker_main, &r) == 0)
                 nth++;
         if (!nth) {
@@ -767,6 +803,15 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
         }
     }
     if (!p.scr) {
+        /* The walk is over: help the workers empty the queue. */
+        for (job *j; p.help;) {
+            pthread_mutex_lock(&r.qmu);
+            j = dequeue_locked(&r);
+            pthread_mutex_unlock(&r.qmu);
+            if (!j)
+                break;
+            scan_and_emit(&r, j, p.help);
+        }
         pthread_mutex_lock(&r.qmu);
         r.done = 1;
         pthread_cond_broadcast(&r.qcv);
@@ -776,6 +821,7 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
         free(th);
     }
     piiscan_scratch_free(p.scr);
+    piiscan_scratch_free(p.help);
     return run_finish(&r);
 }
 
