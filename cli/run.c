@@ -547,49 +547,6 @@ static void emit_job(run *r, job *j)
 
 #define QUEUE_PER_WORKER 16
 
-static void *worker_main(void *arg)
-{
-    run *r = arg;
-    piiscan_scratch *scr = NULL;
-    if (piiscan_scratch_alloc(r->cfg->engine, &scr) != PIISCAN_OK)
-        scr = NULL;
-    for (;;) {
-        pthread_mutex_lock(&r->qmu);
-        while (!r->qhead && !r->done)
-            pthread_cond_wait(&r->qcv, &r->qmu);
-        job *j = r->qhead;
-        if (j) {
-            r->qhead = j->next;
-            if (!r->qhead)
-                r->qtail = NULL;
-            r->qlen--;
-            /* Wake the walker only once the queue is half empty, so it
-             * queues several files per wake-up instead of one per file. */
-            if (r->walker_waits && r->qlen <= (size_t)r->cfg->jobs * QUEUE_PER_WORKER / 2)
-                pthread_cond_signal(&r->qspace);
-        }
-        pthread_mutex_unlock(&r->qmu);
-        if (!j)
-            break;
-        if (scr)
-            scan_job(r, j, scr);
-        else
-            j->api_error = PIISCAN_E_NOMEM;
-        pthread_mutex_lock(&r->omu);
-        emit_job(r, j);
-        pthread_mutex_unlock(&r->omu);
-        job_free(j);
-    }
-    piiscan_scratch_free(scr);
-    return NULL;
-}
-
-typedef struct producer {
-    run *r;
-    piiscan_scratch *scr;  /* -j 1: the main thread scans */
-    piiscan_scratch *help; /* -j N: the main thread's scratch when it scans too */
-} producer;
-
 /* The first queued job, or NULL (qmu held). */
 static job *dequeue_locked(run *r)
 {
@@ -603,14 +560,49 @@ static job *dequeue_locked(run *r)
     return j;
 }
 
+/* Scans a job and writes its events (omu taken for the writing); without a
+ * scratch (out of memory) the job reports that instead. */
 static void scan_and_emit(run *r, job *j, piiscan_scratch *scr)
 {
-    scan_job(r, j, scr);
+    if (scr)
+        scan_job(r, j, scr);
+    else
+        j->api_error = PIISCAN_E_NOMEM;
     pthread_mutex_lock(&r->omu);
     emit_job(r, j);
     pthread_mutex_unlock(&r->omu);
     job_free(j);
 }
+
+static void *worker_main(void *arg)
+{
+    run *r = arg;
+    piiscan_scratch *scr = NULL;
+    if (piiscan_scratch_alloc(r->cfg->engine, &scr) != PIISCAN_OK)
+        scr = NULL;
+    for (;;) {
+        pthread_mutex_lock(&r->qmu);
+        while (!r->qhead && !r->done)
+            pthread_cond_wait(&r->qcv, &r->qmu);
+        job *j = dequeue_locked(r);
+        /* Wake the walker only once the queue is half empty, so it queues
+         * several files per wake-up instead of one per file. */
+        if (j && r->walker_waits && r->qlen <= (size_t)r->cfg->jobs * QUEUE_PER_WORKER / 2)
+            pthread_cond_signal(&r->qspace);
+        pthread_mutex_unlock(&r->qmu);
+        if (!j)
+            break;
+        scan_and_emit(r, j, scr);
+    }
+    piiscan_scratch_free(scr);
+    return NULL;
+}
+
+typedef struct producer {
+    run *r;
+    piiscan_scratch *scr;  /* -j 1: the main thread scans */
+    piiscan_scratch *help; /* -j N: the main thread's scratch when it scans too */
+} producer;
 
 static void submit(producer *p, job *j)
 {

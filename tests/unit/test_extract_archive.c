@@ -227,16 +227,21 @@ static int record_path(const piiscan_finding *f, void *user)
     return PIISCAN_CONTINUE;
 }
 
-Test(archive, pipe_is_read_sequentially)
+/* Scans t.tar.gz written into a pipe by a child process (after delay_ms);
+ * the read end non-blocking if asked. */
+static void scan_tgz_from_pipe(const char *name, int nonblocking, unsigned delay_ms, struct paths *p)
 {
     size_t len = 0;
     char *data = t_read_file(A("t.tar.gz"), &len);
     cr_assert_not_null(data);
     int fds[2];
     cr_assert_eq(pipe(fds), 0);
+    if (nonblocking)
+        cr_assert_eq(fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK), 0);
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
+        usleep(delay_ms * 1000);
         ssize_t w = write(fds[1], data, len);
         _exit(w == (ssize_t)len ? 0 : 1);
     }
@@ -244,15 +249,20 @@ Test(archive, pipe_is_read_sequentially)
     const piiscan_engine *e = t_default_engine();
     piiscan_scratch *scr;
     piiscan_scratch_alloc(e, &scr);
-    struct paths p = {0};
-    int st = piiscan_scan_fd(e, fds[0], "stdin.tgz", NULL, scr, record_path, NULL, &p);
+    int st = piiscan_scan_fd(e, fds[0], name, NULL, scr, record_path, NULL, p);
     cr_assert_eq(st, PIISCAN_OK);
-    cr_assert_eq(p.n, 2);
-    cr_assert_str_eq(p.v[0], "stdin.tgz!a.txt");
-    cr_assert_str_eq(p.v[1], "stdin.tgz!sub/b.csv");
     close(fds[0]);
     piiscan_scratch_free(scr);
     free(data);
+}
+
+Test(archive, pipe_is_read_sequentially)
+{
+    struct paths p = {0};
+    scan_tgz_from_pipe("stdin.tgz", 0, 0, &p);
+    cr_assert_eq(p.n, 2);
+    cr_assert_str_eq(p.v[0], "stdin.tgz!a.txt");
+    cr_assert_str_eq(p.v[1], "stdin.tgz!sub/b.csv");
 }
 
 /* A non-blocking descriptor (the CLI and piiscan_scan_file() open with
@@ -260,31 +270,10 @@ Test(archive, pipe_is_read_sequentially)
  * has written gives EAGAIN, which must mean "wait", not "error". */
 Test(archive, nonblocking_pipe_waits_for_data)
 {
-    size_t len = 0;
-    char *data = t_read_file(A("t.tar.gz"), &len);
-    cr_assert_not_null(data);
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
-    cr_assert_eq(fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        usleep(200 * 1000); /* the scan is already waiting on an empty pipe */
-        ssize_t w = write(fds[1], data, len);
-        _exit(w == (ssize_t)len ? 0 : 1);
-    }
-    close(fds[1]);
-    const piiscan_engine *e = t_default_engine();
-    piiscan_scratch *scr;
-    piiscan_scratch_alloc(e, &scr);
     struct paths p = {0};
-    int st = piiscan_scan_fd(e, fds[0], "pipe.tgz", NULL, scr, record_path, NULL, &p);
-    cr_assert_eq(st, PIISCAN_OK);
+    scan_tgz_from_pipe("pipe.tgz", 1, 200, &p); /* the scan waits on an empty pipe first */
     cr_assert_eq(p.n, 2);
     cr_assert_str_eq(p.v[0], "pipe.tgz!a.txt");
-    close(fds[0]);
-    piiscan_scratch_free(scr);
-    free(data);
 }
 
 Test(archive, blob_with_name)
