@@ -19,7 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fingerprint.h"
 
 /* ---- per-file arena ------------------------------------------------------------ */
 
@@ -171,8 +170,9 @@ static int on_finding(const piiscan_finding *f, void *user)
     e->f.validation = piiscan_validation_name(f->validation);
     e->f.confidence = piiscan_confidence_name(f->confidence);
     if (cfg->fp_key && f->raw) {
-        char hex[FINGERPRINT_HEX];
-        if (fingerprint(cfg->fp_key, strlen(cfg->fp_key), f->type, f->raw, f->raw_len, hex) == 0)
+        char hex[PIISCAN_FINGERPRINT_HEX];
+        if (piiscan_fingerprint(cfg->fp_key, strlen(cfg->fp_key), f->type, f->raw, f->raw_len,
+                                hex) == PIISCAN_OK)
             e->f.fingerprint = arena_dup(&j->a, hex, 64);
     }
     if (cfg->show_raw && f->raw) {

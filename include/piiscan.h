@@ -330,6 +330,40 @@ enum {
  *  scratch or stream of the call that invoked it. */
 typedef int (*piiscan_on_finding)(const piiscan_finding *finding, void *user);
 
+/* ---- Fingerprints ----------------------------------------------------------
+ * A keyed fingerprint names a value without containing it: reports and
+ * baselines made with the same key can be compared and de-duplicated, and
+ * nobody without the key can test a fingerprint against candidate numbers.
+ * The CLI's --fingerprint-key, --baseline and report `fingerprint` fields
+ * and the bindings' fingerprint options all use this one function. */
+
+/** Size of a fingerprint in hex with its NUL: 64 hex digits + 1. */
+#define PIISCAN_FINGERPRINT_HEX 65
+
+/**
+ * Writes to `out` the keyed fingerprint of a value of type `type` (a type
+ * id such as "kr_rrn"): lower-case hex of HMAC-SHA256(key, type ":"
+ * normalised value), NUL-terminated.  The normalisation (docs/reports.md,
+ * "Fingerprints") makes one value written differently give one
+ * fingerprint: for every type but "email", only ASCII letters (upper-cased)
+ * and digits are kept, and full-width digits become ASCII digits, so
+ * "900101-1234568" and "9001011234568" are equal; for "email" the whole
+ * value is kept, ASCII letters lower-cased.  Values never change between
+ * releases (baselines depend on them).
+ *
+ * Pure and thread-safe: no state, nothing logged, the value's normalised
+ * copy is wiped before returning.  `value` is `len` bytes of UTF-8 (a
+ * finding's `raw`/`raw_len`, which needs PIISCAN_OPT_EXPOSE_RAW); it need
+ * not be NUL-terminated.  `key` is `keylen` bytes, any content.
+ * @return PIISCAN_OK; PIISCAN_E_INVALID (a NULL argument, or keylen 0: an
+ *         empty key would make an unkeyed, reversible hash); PIISCAN_E_NOMEM;
+ *         PIISCAN_E_INTERNAL (libcrypto failed).  On error `out` (if not
+ *         NULL) is the empty string.
+ */
+PIISCAN_API piiscan_status piiscan_fingerprint(const void *key, size_t keylen, const char *type,
+                                               const char *value, size_t len,
+                                               char out[PIISCAN_FINGERPRINT_HEX]);
+
 /* ---- Scratch ---------------------------------------------------------------- */
 
 /**

@@ -93,7 +93,9 @@ func (s *state) call(fn func() error) (ret C.int) {
 	return C.PIISCAN_CONTINUE
 }
 
-func (s *state) finding(f *C.piiscan_finding) Finding {
+// finding converts a C finding. With a fingerprint key it computes the
+// fingerprint from the raw value, which it keeps only if ExposeRaw asked.
+func (s *state) finding(f *C.piiscan_finding) (Finding, error) {
 	out := Finding{
 		Path:       s.path(f.path),
 		Line:       int(f.line),
@@ -109,17 +111,30 @@ func (s *state) finding(f *C.piiscan_finding) Finding {
 	} else {
 		out.Type, out.TypeName = C.GoString(f._type), C.GoString(f.type_name)
 	}
-	if f.raw != nil {
+	if f.raw != nil && s.eng.fpKey != nil {
+		var hex [C.PIISCAN_FINGERPRINT_HEX]C.char
+		rc := C.piiscan_fingerprint(s.eng.fpKey, s.eng.fpKeyLen, f._type, f.raw, f.raw_len, &hex[0])
+		if rc != C.PIISCAN_OK {
+			e := statusError("Fingerprint", out.Path, rc, nil).(*Error)
+			e.Type = out.Type
+			return out, e
+		}
+		out.Fingerprint = C.GoStringN(&hex[0], 64)
+	}
+	if f.raw != nil && (s.eng.exposeRaw || s.eng.fpKey == nil) {
 		out.Raw = C.GoStringN(f.raw, C.int(f.raw_len))
 	}
-	return out
+	return out, nil
 }
 
 //export pgoOnFinding
 func pgoOnFinding(f *C.piiscan_finding, h C.uintptr_t) C.int {
 	s := cgo.Handle(h).Value().(*state)
 	return s.call(func() error {
-		fd := s.finding(f)
+		fd, err := s.finding(f)
+		if err != nil {
+			return err
+		}
 		if s.onFinding != nil {
 			return s.onFinding(fd)
 		}

@@ -20,6 +20,10 @@
 // "900101-1******"), and the raw value only when the engine was made with
 // ExposeRaw(true). Printing or JSON-encoding a Finding never shows the raw
 // value.
+// With FingerprintKey(key) each Finding also carries a keyed Fingerprint of
+// its value (HMAC-SHA256, as the CLI's --fingerprint-key), so findings can
+// be compared across runs without keeping values; Fingerprint computes one
+// for a value you hold.
 //
 // File scans (ScanFile, ScanBlob) follow archive members and attachments
 // (paths such as "hr.zip!2024/list.xlsx") and end every file and member

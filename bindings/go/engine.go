@@ -3,6 +3,7 @@ package piiscan
 /*
 #cgo pkg-config: piiscan
 #include <stdlib.h>
+#include <string.h>
 #include "shim.h"
 */
 import "C"
@@ -38,6 +39,12 @@ type Engine struct {
 	closed bool
 	types  []string // type ids by type index; immutable
 	names  []string // type names by type index; immutable
+	// FingerprintKey: the key in C memory (nil: no fingerprints), and
+	// whether Finding.Raw is wanted (opts expose raw values to the callback
+	// whenever there is a key).
+	fpKey     unsafe.Pointer
+	fpKeyLen  C.size_t
+	exposeRaw bool
 }
 
 // NewEngine compiles the default detector set, changed by opts, into an
@@ -47,16 +54,29 @@ type Engine struct {
 func NewEngine(opts ...Option) (*Engine, error) {
 	const op = "NewEngine"
 	s := collectSettings(opts)
+	if s.fpKeySet && len(s.fpKey) == 0 {
+		return nil, &Error{Code: ErrInvalid, Op: op, Msg: "FingerprintKey: empty key (an empty key is no key)"}
+	}
 	copts, err := s.cOptions(op)
 	if err != nil {
 		return nil, err
 	}
+	var fpKey unsafe.Pointer
 	ok := false
 	defer func() {
 		if !ok {
 			C.piiscan_options_free(copts)
+			freeKey(fpKey, len(s.fpKey))
 		}
 	}()
+	if s.fpKeySet {
+		// The fingerprint needs the raw value in the callback, which drops
+		// it unless the caller asked for it.
+		if st := C.piiscan_options_set(copts, C.PIISCAN_OPT_EXPOSE_RAW, 1); st != C.PIISCAN_OK {
+			return nil, statusError(op, "", st, nil)
+		}
+		fpKey = C.CBytes(s.fpKey)
+	}
 
 	var set *C.piiscan_patterns
 	if st := C.piiscan_patterns_new_default(&set); st != C.PIISCAN_OK {
@@ -87,7 +107,8 @@ func NewEngine(opts ...Option) (*Engine, error) {
 	if st := C.piiscan_engine_compile(set, &ceng, &cerr); st != C.PIISCAN_OK {
 		return nil, patternError(op, "", st, cerr, nil)
 	}
-	e := &Engine{c: ceng, opts: copts}
+	e := &Engine{c: ceng, opts: copts, fpKey: fpKey, fpKeyLen: C.size_t(len(s.fpKey)),
+		exposeRaw: s.exposeRaw}
 	for i, n := C.size_t(0), C.piiscan_engine_type_count(ceng); i < n; i++ {
 		id := C.GoString(C.piiscan_engine_type_id(ceng, i))
 		e.types = append(e.types, id)
@@ -213,6 +234,17 @@ func (e *Engine) freeLocked() {
 	e.opts = nil
 	C.piiscan_engine_free(e.c)
 	e.c = nil
+	freeKey(e.fpKey, int(e.fpKeyLen))
+	e.fpKey = nil
+}
+
+// freeKey wipes and frees a key copied by C.CBytes (nil: nothing).
+func freeKey(p unsafe.Pointer, n int) {
+	if p == nil {
+		return
+	}
+	C.memset(p, 0, C.size_t(n))
+	C.free(p)
 }
 
 // hold marks a scan in progress: the C engine stays allocated until unhold.

@@ -386,3 +386,23 @@ func writeZip(w io.Writer, members [][2]string) {
 		log.Fatal(err)
 	}
 }
+
+func ExampleFingerprint() {
+	// The same value written two ways has one fingerprint under one key.
+	a, _ := piiscan.Fingerprint([]byte("k"), "kr_rrn", []byte("900101-1234568"))
+	b, _ := piiscan.Fingerprint([]byte("k"), "kr_rrn", []byte("9001011234568"))
+	fmt.Println(a == b, a)
+	// Output: true 373fc1dbccf6328a13a23c8135f5773224ea478ea9f345eaa27d5c05d39e67cf
+}
+
+func ExampleFingerprintKey() {
+	eng, err := piiscan.NewEngine(piiscan.FingerprintKey([]byte("k")))
+	if err != nil {
+		panic(err)
+	}
+	defer eng.Close()
+	fs, _ := eng.Scan([]byte("주민등록번호: 900101-1234568"))
+	// Fingerprints can be stored and compared; the raw value was dropped.
+	fmt.Println(fs[0].MaskedText, fs[0].Fingerprint, fs[0].Raw == "")
+	// Output: 900101-1****** 373fc1dbccf6328a13a23c8135f5773224ea478ea9f345eaa27d5c05d39e67cf true
+}

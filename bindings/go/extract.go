@@ -31,6 +31,8 @@ func extractOptions(op string, opts []Option) (*C.piiscan_options, error) {
 		bad = "PatternsFile/PatternsText"
 	case s.typesSet:
 		bad = "Types"
+	case s.fpKeySet:
+		bad = "FingerprintKey"
 	default:
 		for _, o := range s.ints {
 			if !limitKeys[o.key] {

@@ -25,10 +25,13 @@ type intOption struct {
 }
 
 type settings struct {
-	patterns []patternSource
-	types    []string
-	typesSet bool
-	ints     []intOption
+	patterns  []patternSource
+	types     []string
+	typesSet  bool
+	ints      []intOption
+	exposeRaw bool   // the caller asked for Finding.Raw (the last ExposeRaw)
+	fpKey     []byte // FingerprintKey's key (a copy)
+	fpKeySet  bool
 }
 
 func collectSettings(opts []Option) settings {
@@ -152,7 +155,30 @@ func Encoding(enc TextEncoding) Option {
 // only when the caller really needs them (to redact a document, say), and
 // never log them.
 func ExposeRaw(on bool) Option {
-	return func(s *settings) { s.setInt("ExposeRaw", C.PIISCAN_OPT_EXPOSE_RAW, b2i(on)) }
+	return func(s *settings) {
+		s.setInt("ExposeRaw", C.PIISCAN_OPT_EXPOSE_RAW, b2i(on))
+		s.exposeRaw = on
+	}
+}
+
+// FingerprintKey fills Finding.Fingerprint of every finding with the keyed
+// fingerprint of its value: 64 lower-case hex digits of HMAC-SHA256 under
+// key of the type id, ":" and the normalised value (see Fingerprint), the
+// same as the CLI's --fingerprint-key writes. Reports and baselines made
+// with one key can then be compared and de-duplicated without holding any
+// value, while nobody without the key can test a fingerprint against
+// candidate numbers. Keep the key secret and constant.
+//
+// The fingerprint is computed in C while the raw value is at hand; Raw
+// stays "" unless ExposeRaw(true) is given too. The key is copied (into C
+// memory, wiped when the engine is freed). An empty key makes NewEngine
+// fail with ErrInvalid.
+func FingerprintKey(key []byte) Option {
+	key = append([]byte(nil), key...)
+	return func(s *settings) {
+		s.fpKey = key
+		s.fpKeySet = true
+	}
 }
 
 // AllowMarker(false) ignores the "piiscan:allow" marker. By default a

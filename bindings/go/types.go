@@ -121,6 +121,11 @@ type Finding struct {
 	// ExposeRaw(true); otherwise "". It is never printed by String, Format or
 	// encoding/json: read it explicitly.
 	Raw string `json:"-"`
+	// Fingerprint is the keyed fingerprint of the value (64 lower-case hex
+	// digits; see Fingerprint) when the engine was made with FingerprintKey;
+	// otherwise "". Safe to print and store: it is what the CLI writes as
+	// "fingerprint" with --fingerprint-key.
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 func (*Finding) isEvent() {}
@@ -160,10 +165,10 @@ func (f Finding) GoString() string {
 		raw = "<redacted>"
 	}
 	return fmt.Sprintf("piiscan.Finding{Type:%q, TypeName:%q, Path:%q, Line:%d, Offset:%d, "+
-		"Length:%d, Masked:%t, Validation:%s, Confidence:%s, MaskedText:%q, Raw:%s}",
+		"Length:%d, Masked:%t, Validation:%s, Confidence:%s, MaskedText:%q, Raw:%s, Fingerprint:%q}",
 		f.Type, f.TypeName, f.Path, f.Line, f.Offset, f.Length, f.Masked,
 		goName("Validation", f.Validation.String()), goName("Confidence", f.Confidence.String()),
-		f.MaskedText, raw)
+		f.MaskedText, raw, f.Fingerprint)
 }
 
 // goName gives the Go name of a constant: goName("Confidence", "high") is

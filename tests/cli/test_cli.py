@@ -3,6 +3,7 @@
 encodings of the sample folder, options, and that no raw value leaks.
 
 Usage: test_cli.py PIISCAN_BINARY SOURCE_ROOT (run by ctest through run.sh)."""
+import hmac
 import json
 import os
 import subprocess
@@ -248,6 +249,12 @@ with tempfile.TemporaryDirectory() as d:
     fps = {r["fingerprint"] for r in r1 if r["type"] == "kr_rrn"}
     check(len(fps) == 1 and len(next(iter(fps))) == 64, "one value, one 64-hex fingerprint")
     check("900101-1234568" not in o1, "fingerprints do not leak the value")
+    # one definition (docs/reports.md, piiscan_fingerprint()): HMAC-SHA256 of type ":" normalised
+    # value, checked against Python's own hmac
+    want = {t: hmac.new(b"test-key", m, "sha256").hexdigest()
+            for t, m in (("kr_rrn", b"kr_rrn:9001011234568"), ("kr_phone", b"kr_phone:01023456789"))}
+    check(fps == {want["kr_rrn"]} and {r["fingerprint"] for r in r1 if r["type"] == "kr_phone"}
+          == {want["kr_phone"]}, "the CLI's fingerprints are hmac(key, type:normalised value)")
     _, o5, _ = run(["-f", "jsonl", "--fingerprint-key", "other"] + [d])
     check(not fps & {r["fingerprint"] for r in parse_jsonl(o5) if "fingerprint" in r},
           "another key gives other fingerprints")

@@ -16,7 +16,10 @@ A Python binding of libpiiscan (a C extension module).  Quick start::
 
 Values are reported masked (``Finding.text``); the raw value is available only
 from an engine made with ``expose_raw=True`` (``Finding.raw``), and never appears
-in ``repr()`` or ``str()``.
+in ``repr()`` or ``str()``.  To compare or de-duplicate values without keeping
+them, pass ``fingerprint_key=`` to a scan: each ``Finding.fingerprint`` is then
+the keyed fingerprint of its value, the same as ``piiscan --fingerprint-key``
+writes and :func:`fingerprint` computes.
 
 An :class:`Engine` is immutable and may be shared by any number of threads; the
 GIL is released while the C library scans, so threads scale with cores.
@@ -39,7 +42,7 @@ from . import _piiscan
 
 __all__ = [
     "Engine", "Finding", "FileStatus", "Stream", "TypeInfo",
-    "scan", "scan_file", "scan_path", "extract_text", "default_types",
+    "scan", "scan_file", "scan_path", "extract_text", "default_types", "fingerprint",
     "Error", "InvalidArgumentError", "NoMemoryError", "PatternError", "ScratchInUseError",
     "MismatchError", "FileError", "UnknownTypeError", "LimitError", "InternalError",
     "__version__", "library_version",
@@ -50,6 +53,8 @@ __version__ = "0.1.0"
 library_version: str = _piiscan.library_version
 
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+#: A fingerprint key: bytes, or a str (its UTF-8, as ``piiscan --fingerprint-key``).
+Key = Union[bytes, bytearray, memoryview, str]
 Result = Union[Finding, FileStatus]
 
 # ---- options ---------------------------------------------------------------
@@ -216,16 +221,20 @@ class Engine(_Engine):
         return (_rebuild, (types, files, text, defaults, options))
 
     # scan(), contains(), scan_blob(), stream(), types, type_names and
-    # expose_raw come from the C type.
+    # expose_raw come from the C type; scan(), scan_blob() and stream() take
+    # fingerprint_key= too.
 
-    def scan_file(self, path: Union[PathLike, int], *, name: Optional[str] = None
-                  ) -> List[Result]:
+    def scan_file(self, path: Union[PathLike, int], *, name: Optional[str] = None,
+                  fingerprint_key: Optional[Key] = None) -> List[Result]:
         """Scans one file: its text, or the text of the document or of every
         archive member it holds (followed to ``max_depth``).
 
         Args:
             path: a path, or an open file descriptor (then ``name`` is the
                 path used in results).
+            fingerprint_key: fill :attr:`Finding.fingerprint` with the keyed
+                fingerprint of each value (see :func:`fingerprint`); the raw
+                value is dropped unless the engine has ``expose_raw=True``.
 
         Returns:
             Findings and :class:`FileStatus` objects in the order they happened:
@@ -238,13 +247,13 @@ class Engine(_Engine):
         """
         if not isinstance(path, int):
             path = os.fspath(path)
-        return self._scan_file(path, name=name)
+        return self._scan_file(path, name=name, fingerprint_key=fingerprint_key)
 
     def scan_path(self, path: PathLike, *, follow_symlinks: bool = False,
                   one_file_system: bool = False, max_file_size: Optional[int] = None,
                   ignore_files: bool = True, include: Union[None, str, Iterable[str]] = None,
-                  exclude: Union[None, str, Iterable[str]] = None, workers: int = 1
-                  ) -> Iterator[Result]:
+                  exclude: Union[None, str, Iterable[str]] = None, workers: int = 1,
+                  fingerprint_key: Optional[Key] = None) -> Iterator[Result]:
         """Walks a file or directory tree in sorted order and scans every file.
 
         A generator of findings and :class:`FileStatus` objects, as
@@ -265,6 +274,7 @@ class Engine(_Engine):
             exclude: globs of files or directories to leave out.
             workers: files scanned at once by a pool of threads; results come
                 in the same order whatever the number.
+            fingerprint_key: as in :meth:`scan_file`.
 
         Raises:
             FileError: ``path`` does not exist (raised at once, not on iteration).
@@ -278,6 +288,8 @@ class Engine(_Engine):
             err = FileError(f"{root}: {e.strerror}", -6)
             err.errno, err.strerror, err.filename = e.errno, e.strerror, root
             raise err from None
+        if fingerprint_key is not None:
+            fingerprint(fingerprint_key, "", "")  # a bad key raises now, not on iteration
         if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
             raise InvalidArgumentError(f"workers: expected an int >= 1, got {workers!r}", -1)
         if max_file_size is not None and (not isinstance(max_file_size, int)
@@ -288,30 +300,30 @@ class Engine(_Engine):
                      one_file_system=bool(one_file_system), max_file_size=max_file_size or 0,
                      ignore_files=bool(ignore_files), include=_globs(include),
                      exclude=_globs(exclude))
-        return self._walk_results(walk, workers)
+        return self._walk_results(walk, workers, fingerprint_key)
 
-    def _entry(self, entry: Tuple[Any, ...]) -> List[Result]:
+    def _entry(self, entry: Tuple[Any, ...], key: Optional[Key] = None) -> List[Result]:
         path, status, reason, size, mtime, atime, ctime = entry
         times = (mtime, atime, ctime)
         if status != "ok":
             return [_piiscan._file_status(path, status, reason, size, times)]
-        results = self._scan_file(path, mtimes=times, report_io=True)
+        results = self._scan_file(path, mtimes=times, report_io=True, fingerprint_key=key)
         if not results or not isinstance(results[-1], FileStatus):
             results.append(_piiscan._file_status(path, "error", "could not be read", size,
                                                  times))
         return results
 
-    def _walk_results(self, walk: Any, workers: int) -> Iterator[Result]:
+    def _walk_results(self, walk: Any, workers: int, key: Optional[Key]) -> Iterator[Result]:
         try:
             if workers == 1:
                 for entry in walk:
-                    yield from self._entry(entry)
+                    yield from self._entry(entry, key)
             else:
                 with ThreadPoolExecutor(workers, thread_name_prefix="piiscan") as pool:
                     pending: Deque[Any] = collections.deque()
                     try:
                         for entry in walk:
-                            pending.append(pool.submit(self._entry, entry))
+                            pending.append(pool.submit(self._entry, entry, key))
                             while len(pending) >= 2 * workers:
                                 yield from pending.popleft().result()
                         while pending:
@@ -347,20 +359,22 @@ def _engine(types: Union[None, str, Iterable[str]], options: Dict[str, Any]) -> 
 
 
 def scan(data: Union[bytes, bytearray, memoryview, str],
-         types: Union[None, str, Iterable[str]] = None, **options: Any) -> List[Finding]:
+         types: Union[None, str, Iterable[str]] = None, *,
+         fingerprint_key: Optional[Key] = None, **options: Any) -> List[Finding]:
     """Scans a buffer with a (cached) engine of these types and options.
 
     For repeated use, make an :class:`Engine` once; this helper caches the
-    last few engines it made, so calling it in a loop is cheap too.
+    last few engines it made, so calling it in a loop is cheap too (the
+    fingerprint key is not part of the cache: it is passed to each scan).
     See :meth:`Engine.scan`.
     """
-    return _engine(types, options).scan(data)
+    return _engine(types, options).scan(data, fingerprint_key=fingerprint_key)
 
 
-def scan_file(path: Union[PathLike, int], types: Union[None, str, Iterable[str]] = None,
-              **options: Any) -> List[Result]:
+def scan_file(path: Union[PathLike, int], types: Union[None, str, Iterable[str]] = None, *,
+              fingerprint_key: Optional[Key] = None, **options: Any) -> List[Result]:
     """Scans one file, document or archive.  See :meth:`Engine.scan_file`."""
-    return _engine(types, options).scan_file(path)
+    return _engine(types, options).scan_file(path, fingerprint_key=fingerprint_key)
 
 
 def scan_path(path: PathLike, types: Union[None, str, Iterable[str]] = None, *,
@@ -368,12 +382,36 @@ def scan_path(path: PathLike, types: Union[None, str, Iterable[str]] = None, *,
               max_file_size: Optional[int] = None, ignore_files: bool = True,
               include: Union[None, str, Iterable[str]] = None,
               exclude: Union[None, str, Iterable[str]] = None, workers: int = 1,
-              **options: Any) -> Iterator[Result]:
+              fingerprint_key: Optional[Key] = None, **options: Any) -> Iterator[Result]:
     """Walks and scans a tree.  See :meth:`Engine.scan_path`."""
     return _engine(types, options).scan_path(
         path, follow_symlinks=follow_symlinks, one_file_system=one_file_system,
         max_file_size=max_file_size, ignore_files=ignore_files, include=include,
-        exclude=exclude, workers=workers)
+        exclude=exclude, workers=workers, fingerprint_key=fingerprint_key)
+
+
+def fingerprint(key: Key, type: str, value: Union[str, bytes, bytearray, memoryview]) -> str:
+    """The keyed fingerprint of a value: 64 lower-case hex digits.
+
+    HMAC-SHA256 under ``key`` of ``type + ":" + normalised value``, computed by
+    libpiiscan (``piiscan_fingerprint``), so it equals ``Finding.fingerprint``
+    of a scan with ``fingerprint_key=key`` and the CLI's ``fingerprint`` for
+    ``--fingerprint-key key``.  Normalisation (``docs/reports.md``): for every
+    type but ``"email"``, only ASCII letters (upper-cased) and digits are
+    kept, full-width digits become ASCII digits; an ``"email"`` value is kept
+    whole, ASCII letters lower-cased.  So ``fingerprint(k, "kr_rrn",
+    "900101-1234568") == fingerprint(k, "kr_rrn", "9001011234568")``.
+
+    Args:
+        key: bytes, or a str (its UTF-8).  Must not be empty.
+        type: the type id (``Finding.type``), e.g. ``"kr_rrn"``.
+        value: the value, a str or UTF-8 bytes.
+
+    Raises:
+        InvalidArgumentError: an empty key.
+        TypeError: a key or value of another type.
+    """
+    return _piiscan._fingerprint(key, type, value)
 
 
 def extract_text(path: PathLike, *, as_bytes: bool = False, with_status: bool = False,

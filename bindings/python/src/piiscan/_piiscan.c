@@ -10,6 +10,9 @@
  *     threads (a thread takes a scratch for the length of one call);
  *   - Finding and FileStatus, small immutable types whose repr and str show
  *     the masked rendition only;
+ *   - keyed fingerprints (fingerprint_key=): computed by piiscan_fingerprint()
+ *     in the finding callback, while the raw value is at hand; the raw value
+ *     is copied out only when the engine exposes it;
  *   - the walker, run on its own thread and handed over through a bounded
  *     queue so Python can iterate a tree of any size lazily.
  */
@@ -102,7 +105,7 @@ typedef struct item {
     int masked, validation, confidence, status;
     unsigned depth;
     uint64_t offset, length, line, size, text_bytes, findings;
-    size_t display, raw, raw_len, path, format, reason, text, text_len;
+    size_t display, raw, raw_len, fp, path, format, reason, text, text_len;
 } item;
 
 typedef struct collector {
@@ -114,6 +117,9 @@ typedef struct collector {
     int nomem;
     int want_raw;
     int callback_stop; /* stop after the first finding (Engine.contains) */
+    const char *fp_key; /* fingerprint_key, or NULL: no fingerprints */
+    size_t fp_keylen;
+    piiscan_status fp_status; /* first failure of piiscan_fingerprint() */
 } collector;
 
 static void coll_free(collector *c)
@@ -170,7 +176,7 @@ static item *coll_push(collector *c)
     }
     item *it = &c->items[c->n++];
     memset(it, 0, sizeof *it);
-    it->display = it->raw = it->path = it->format = it->reason = it->text = NO_STR;
+    it->display = it->raw = it->fp = it->path = it->format = it->reason = it->text = NO_STR;
     return it;
 }
 
@@ -179,6 +185,85 @@ static void coll_init(collector *c, int want_raw)
     memset(c, 0, sizeof *c);
     c->last_path = NO_STR;
     c->want_raw = want_raw;
+}
+
+/* A fingerprint key copied out of its Python object: the scan runs without
+ * the GIL, when a bytearray could change under it. */
+typedef struct fpkey {
+    char *key; /* NULL: no key */
+    size_t len;
+} fpkey;
+
+/* Zeroes memory in a way the compiler may not drop as a dead store. */
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
+static void fpkey_free(fpkey *k)
+{
+    if (k->key) {
+        wipe(k->key, k->len);
+        free(k->key);
+    }
+    k->key = NULL;
+    k->len = 0;
+}
+
+/* obj: None (no key), bytes-like, or str (its UTF-8, as the CLI's
+ * --fingerprint-key).  An empty key is an error, as in the library. */
+static int fpkey_get(PyObject *obj, fpkey *k, const char *what)
+{
+    k->key = NULL;
+    k->len = 0;
+    if (!obj || obj == Py_None)
+        return 1;
+    const char *data;
+    Py_ssize_t n;
+    Py_buffer view;
+    int has_view = 0;
+    if (PyUnicode_Check(obj)) {
+        data = PyUnicode_AsUTF8AndSize(obj, &n);
+        if (!data)
+            return 0;
+    } else if (PyObject_GetBuffer(obj, &view, PyBUF_SIMPLE) == 0) {
+        has_view = 1;
+        data = view.buf;
+        n = view.len;
+    } else {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "%s: expected bytes or str, not %.100s", what,
+                     Py_TYPE(obj)->tp_name);
+        return 0;
+    }
+    if (n == 0) {
+        if (has_view)
+            PyBuffer_Release(&view);
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s must not be empty (an empty key is no key)", what);
+        raise_status(PIISCAN_E_INVALID, msg, NULL);
+        return 0;
+    }
+    k->key = malloc((size_t)n);
+    if (k->key) {
+        memcpy(k->key, data, (size_t)n);
+        k->len = (size_t)n;
+    }
+    if (has_view)
+        PyBuffer_Release(&view);
+    if (!k->key) {
+        PyErr_NoMemory();
+        return 0;
+    }
+    return 1;
+}
+
+static void coll_set_key(collector *c, const fpkey *k)
+{
+    c->fp_key = k->key;
+    c->fp_keylen = k->len;
 }
 
 static int on_finding(const piiscan_finding *f, void *user)
@@ -196,6 +281,16 @@ static int on_finding(const piiscan_finding *f, void *user)
     it->validation = f->validation;
     it->confidence = f->confidence;
     it->display = arena_put(c, f->display, f->display ? strlen(f->display) : 0);
+    if (c->fp_key && f->raw) {
+        char hex[PIISCAN_FINGERPRINT_HEX];
+        piiscan_status st =
+            piiscan_fingerprint(c->fp_key, c->fp_keylen, f->type, f->raw, f->raw_len, hex);
+        if (st != PIISCAN_OK) {
+            c->fp_status = st;
+            return PIISCAN_STOP;
+        }
+        it->fp = arena_put(c, hex, 64);
+    }
     if (c->want_raw && f->raw) {
         it->raw = arena_put(c, f->raw, f->raw_len);
         it->raw_len = f->raw_len;
@@ -257,7 +352,7 @@ static PyObject *str_validation[4], *str_confidence[4], *str_status[6];
 
 typedef struct {
     PyObject_HEAD
-    PyObject *type, *type_name, *path, *validation, *confidence, *text, *raw;
+    PyObject *type, *type_name, *path, *validation, *confidence, *text, *raw, *fingerprint;
     unsigned long long line, offset, length;
     char masked;
 } FindingObject;
@@ -273,6 +368,7 @@ static void Finding_dealloc(FindingObject *self)
     Py_XDECREF(self->confidence);
     Py_XDECREF(self->text);
     Py_XDECREF(self->raw);
+    Py_XDECREF(self->fingerprint);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -308,6 +404,11 @@ static PyObject *Finding_as_dict(FindingObject *self, PyObject *args, PyObject *
         "line", self->line, "offset", self->offset, "length", self->length, "masked",
         self->masked ? Py_True : Py_False, "validation", self->validation, "confidence",
         self->confidence, "text", self->text);
+    if (d && self->fingerprint && self->fingerprint != Py_None &&
+        PyDict_SetItemString(d, "fingerprint", self->fingerprint) < 0) {
+        Py_DECREF(d);
+        return NULL;
+    }
     if (d && include_raw &&
         PyDict_SetItemString(d, "raw", self->raw ? self->raw : Py_None) < 0) {
         Py_DECREF(d);
@@ -324,8 +425,10 @@ static PyObject *Finding_richcompare(PyObject *a, PyObject *b, int op)
     FindingObject *x = (FindingObject *)a, *y = (FindingObject *)b;
     int eq = x->line == y->line && x->offset == y->offset && x->length == y->length &&
              x->masked == y->masked;
-    PyObject *fx[] = {x->type, x->path, x->validation, x->confidence, x->text, x->raw};
-    PyObject *fy[] = {y->type, y->path, y->validation, y->confidence, y->text, y->raw};
+    PyObject *fx[] = {x->type, x->path, x->validation, x->confidence, x->text, x->raw,
+                      x->fingerprint};
+    PyObject *fy[] = {y->type, y->path, y->validation, y->confidence, y->text, y->raw,
+                      y->fingerprint};
     for (size_t i = 0; eq && i < sizeof fx / sizeof fx[0]; i++) {
         PyObject *p = fx[i] ? fx[i] : Py_None, *q = fy[i] ? fy[i] : Py_None;
         int r = PyObject_RichCompareBool(p, q, Py_EQ);
@@ -371,6 +474,10 @@ static PyMemberDef Finding_members[] = {
      "The masked rendition of the value (900101-1******): always safe to print or store."},
     {"raw", T_OBJECT, offsetof(FindingObject, raw), READONLY,
      "The value itself, only when the engine was made with expose_raw=True; else None."},
+    {"fingerprint", T_OBJECT, offsetof(FindingObject, fingerprint), READONLY,
+     "Keyed fingerprint of the value (64 lower-case hex digits: HMAC-SHA256 of type ':'\n"
+     "normalised value, as piiscan.fingerprint() and the CLI's --fingerprint-key) when the\n"
+     "scan was given fingerprint_key=; else None."},
     {NULL}};
 
 static PyObject *Finding_masked_text(FindingObject *self, void *closure)
@@ -563,6 +670,9 @@ typedef struct {
     piiscan_engine *engine;
     piiscan_options *opts;      /* bytes and file scans */
     piiscan_options *opts_text; /* str scans: encoding forced to UTF-8 */
+    /* The same with EXPOSE_RAW: scans with a fingerprint key need the raw
+     * value in the callback even when the engine does not expose it. */
+    piiscan_options *opts_fp, *opts_text_fp;
     PyObject *type_ids;         /* tuple of str */
     PyObject *type_names;       /* tuple of str */
     int expose_raw;
@@ -625,6 +735,8 @@ static void Engine_dealloc(EngineObject *self)
     self->npool = 0;
     piiscan_options_free(self->opts);
     piiscan_options_free(self->opts_text);
+    piiscan_options_free(self->opts_fp);
+    piiscan_options_free(self->opts_text_fp);
     piiscan_engine_free(self->engine);
     pthread_mutex_destroy(&self->pool_lock);
     Py_XDECREF(self->type_ids);
@@ -801,6 +913,19 @@ static int Engine_init(EngineObject *self, PyObject *args, PyObject *kw)
         goto fail;
     }
     self->expose_raw = expose_raw;
+    self->opts_fp = options_from(optseq);
+    if (!self->opts_fp)
+        goto fail;
+    self->opts_text_fp = options_from(optseq);
+    if (!self->opts_text_fp)
+        goto fail;
+    if ((st = piiscan_options_set(self->opts_fp, PIISCAN_OPT_EXPOSE_RAW, 1)) != PIISCAN_OK ||
+        (st = piiscan_options_set(self->opts_text_fp, PIISCAN_OPT_EXPOSE_RAW, 1)) != PIISCAN_OK ||
+        (st = piiscan_options_set(self->opts_text_fp, PIISCAN_OPT_ENCODING, PIISCAN_ENC_UTF8)) !=
+            PIISCAN_OK) {
+        raise_status(st, NULL, NULL);
+        goto fail;
+    }
 
     piiscan_engine *eng = NULL;
     Py_BEGIN_ALLOW_THREADS
@@ -846,7 +971,9 @@ fail:
     piiscan_patterns_free(set);
     piiscan_options_free(self->opts);
     piiscan_options_free(self->opts_text);
-    self->opts = self->opts_text = NULL;
+    piiscan_options_free(self->opts_fp);
+    piiscan_options_free(self->opts_text_fp);
+    self->opts = self->opts_text = self->opts_fp = self->opts_text_fp = NULL;
     Py_CLEAR(self->type_ids);
     Py_CLEAR(self->type_names);
     return -1;
@@ -871,7 +998,7 @@ static PyObject *convert_items(EngineObject *e, collector *c, const char *utf8, 
             if (!f)
                 goto fail;
             f->type = f->type_name = f->path = f->validation = f->confidence = f->text = f->raw =
-                NULL;
+                f->fingerprint = NULL;
             f->line = it->line;
             f->offset = it->offset;
             f->length = it->length;
@@ -921,6 +1048,7 @@ static PyObject *convert_items(EngineObject *e, collector *c, const char *utf8, 
                 f->raw = Py_None;
                 Py_INCREF(Py_None);
             }
+            f->fingerprint = new_str_or_none(c->arena, it->fp);
             /* Consecutive findings of one file share one path object. */
             if (it->path != NO_STR && i > 0 && c->items[i - 1].path == it->path &&
                 PyList_GET_ITEM(list, (Py_ssize_t)i - 1)) {
@@ -931,7 +1059,7 @@ static PyObject *convert_items(EngineObject *e, collector *c, const char *utf8, 
             } else
                 f->path = new_path(c->arena, it->path);
             o = (PyObject *)f;
-            if (!f->type || !f->type_name || !f->text || !f->raw || !f->path) {
+            if (!f->type || !f->type_name || !f->text || !f->raw || !f->fingerprint || !f->path) {
                 Py_DECREF(o);
                 goto fail;
             }
@@ -1036,6 +1164,8 @@ static PyObject *finish_call(EngineObject *self, collector *c, piiscan_status st
     PyObject *r = NULL;
     if (c->nomem)
         PyErr_NoMemory();
+    else if (c->fp_status != PIISCAN_OK)
+        raise_status(c->fp_status, "fingerprint_key: piiscan_fingerprint failed", NULL);
     else if (st == PIISCAN_E_IO && filename != Py_True)
         raise_io(st, err, filename);
     else if (st < 0)
@@ -1046,27 +1176,48 @@ static PyObject *finish_call(EngineObject *self, collector *c, piiscan_status st
     return r;
 }
 
-static PyObject *Engine_scan(EngineObject *self, PyObject *arg)
+/* The options of a scan: with a fingerprint key, the raw value must reach
+ * the callback (which drops it unless the engine exposes it). */
+static const piiscan_options *scan_opts(const EngineObject *e, int is_str, const fpkey *k)
 {
+    if (k && k->key)
+        return is_str ? e->opts_text_fp : e->opts_fp;
+    return is_str ? e->opts_text : e->opts;
+}
+
+/* scan(data, *, fingerprint_key=None) */
+static PyObject *Engine_scan(EngineObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"data", "fingerprint_key", NULL};
+    PyObject *arg, *key = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|$O:scan", kwlist, &arg, &key))
+        return NULL;
     if (!engine_ready(self))
         return NULL;
-    input in;
-    if (!input_get(arg, &in, "scan", 1))
+    fpkey k;
+    if (!fpkey_get(key, &k, "fingerprint_key"))
         return NULL;
+    input in;
+    if (!input_get(arg, &in, "scan", 1)) {
+        fpkey_free(&k);
+        return NULL;
+    }
     collector c;
     coll_init(&c, self->expose_raw);
+    coll_set_key(&c, &k);
+    const piiscan_options *opts = scan_opts(self, in.is_str, &k);
     piiscan_status st;
     Py_BEGIN_ALLOW_THREADS
     piiscan_scratch *s = scratch_get(self, &st);
     if (s) {
-        st = piiscan_scan(self->engine, in.data, in.len, in.is_str ? self->opts_text : self->opts,
-                          s, on_finding, &c);
+        st = piiscan_scan(self->engine, in.data, in.len, opts, s, on_finding, &c);
         scratch_put(self, s);
     }
     Py_END_ALLOW_THREADS
     PyObject *r = finish_call(self, &c, st, &in, NULL, 0, NULL);
     input_release(&in);
     coll_free(&c);
+    fpkey_free(&k);
     return r;
 }
 
@@ -1103,11 +1254,11 @@ static PyObject *Engine_contains(EngineObject *self, PyObject *arg)
 /* _scan_file(path_or_fd, name=None, mtimes=None) */
 static PyObject *Engine_scan_file(EngineObject *self, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"path", "name", "mtimes", "report_io", NULL};
-    PyObject *path, *name = Py_None, *mtimes = Py_None;
+    static char *kwlist[] = {"path", "name", "mtimes", "report_io", "fingerprint_key", NULL};
+    PyObject *path, *name = Py_None, *mtimes = Py_None, *key = Py_None;
     int report_io = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OOp:scan_file", kwlist, &path, &name, &mtimes,
-                                     &report_io))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OOpO:scan_file", kwlist, &path, &name, &mtimes,
+                                     &report_io, &key))
         return NULL;
     if (!engine_ready(self))
         return NULL;
@@ -1129,8 +1280,16 @@ static PyObject *Engine_scan_file(EngineObject *self, PyObject *args, PyObject *
             return NULL;
     } else if (!PyUnicode_FSConverter(path, &pb))
         return NULL;
+    fpkey k;
+    if (!fpkey_get(key, &k, "fingerprint_key")) {
+        Py_XDECREF(pb);
+        Py_XDECREF(nb);
+        return NULL;
+    }
     collector c;
     coll_init(&c, self->expose_raw);
+    coll_set_key(&c, &k);
+    const piiscan_options *opts = scan_opts(self, 0, &k);
     piiscan_status st;
     int err = 0;
     Py_BEGIN_ALLOW_THREADS
@@ -1138,10 +1297,10 @@ static PyObject *Engine_scan_file(EngineObject *self, PyObject *args, PyObject *
     if (s) {
         errno = 0;
         if (fd >= 0)
-            st = piiscan_scan_fd(self->engine, fd, nb ? PyBytes_AS_STRING(nb) : NULL, self->opts,
-                                 s, on_finding, on_file, &c);
+            st = piiscan_scan_fd(self->engine, fd, nb ? PyBytes_AS_STRING(nb) : NULL, opts, s,
+                                 on_finding, on_file, &c);
         else
-            st = piiscan_scan_file(self->engine, PyBytes_AS_STRING(pb), self->opts, s, on_finding,
+            st = piiscan_scan_file(self->engine, PyBytes_AS_STRING(pb), opts, s, on_finding,
                                    on_file, &c);
         err = errno;
         scratch_put(self, s);
@@ -1153,27 +1312,36 @@ static PyObject *Engine_scan_file(EngineObject *self, PyObject *args, PyObject *
     Py_XDECREF(pb);
     Py_XDECREF(nb);
     coll_free(&c);
+    fpkey_free(&k);
     return r;
 }
 
 /* scan_blob(data, name=None) */
 static PyObject *Engine_scan_blob(EngineObject *self, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"data", "name", NULL};
-    PyObject *data, *name = Py_None, *nb = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|O:scan_blob", kwlist, &data, &name))
+    static char *kwlist[] = {"data", "name", "fingerprint_key", NULL};
+    PyObject *data, *name = Py_None, *nb = NULL, *key = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|O$O:scan_blob", kwlist, &data, &name, &key))
         return NULL;
     if (!engine_ready(self))
         return NULL;
-    input in;
-    if (!input_get(data, &in, "scan_blob", 0))
+    fpkey k;
+    if (!fpkey_get(key, &k, "fingerprint_key"))
         return NULL;
+    input in;
+    if (!input_get(data, &in, "scan_blob", 0)) {
+        fpkey_free(&k);
+        return NULL;
+    }
     if (name != Py_None && !PyUnicode_FSConverter(name, &nb)) {
         input_release(&in);
+        fpkey_free(&k);
         return NULL;
     }
     collector c;
     coll_init(&c, self->expose_raw);
+    coll_set_key(&c, &k);
+    const piiscan_options *opts = scan_opts(self, 0, &k);
     piiscan_status st;
     int err = 0;
     Py_BEGIN_ALLOW_THREADS
@@ -1181,7 +1349,7 @@ static PyObject *Engine_scan_blob(EngineObject *self, PyObject *args, PyObject *
     if (s) {
         errno = 0;
         st = piiscan_scan_blob(self->engine, in.data, in.len, nb ? PyBytes_AS_STRING(nb) : NULL,
-                               self->opts, s, on_finding, on_file, &c);
+                               opts, s, on_finding, on_file, &c);
         err = errno;
         scratch_put(self, s);
     }
@@ -1190,6 +1358,7 @@ static PyObject *Engine_scan_blob(EngineObject *self, PyObject *args, PyObject *
     input_release(&in);
     Py_XDECREF(nb);
     coll_free(&c);
+    fpkey_free(&k);
     return r;
 }
 
@@ -1229,24 +1398,35 @@ typedef struct {
     piiscan_stream *stream;
     int busy;
     int finished;
+    fpkey key; /* Engine.stream(fingerprint_key=): for every feed */
 } StreamObject;
 
 static PyTypeObject StreamType;
 
-static PyObject *Engine_stream(EngineObject *self, PyObject *unused)
+/* stream(*, fingerprint_key=None) */
+static PyObject *Engine_stream(EngineObject *self, PyObject *args, PyObject *kw)
 {
-    (void)unused;
+    static char *kwlist[] = {"fingerprint_key", NULL};
+    PyObject *key = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|$O:stream", kwlist, &key))
+        return NULL;
     if (!engine_ready(self))
         return NULL;
-    StreamObject *s = PyObject_New(StreamObject, &StreamType);
-    if (!s)
+    fpkey k;
+    if (!fpkey_get(key, &k, "fingerprint_key"))
         return NULL;
+    StreamObject *s = PyObject_New(StreamObject, &StreamType);
+    if (!s) {
+        fpkey_free(&k);
+        return NULL;
+    }
     s->engine = self;
     Py_INCREF(self);
     s->stream = NULL;
     s->busy = 0;
     s->finished = 0;
-    piiscan_status st = piiscan_stream_open(self->engine, self->opts, &s->stream);
+    s->key = k;
+    piiscan_status st = piiscan_stream_open(self->engine, scan_opts(self, 0, &k), &s->stream);
     if (st != PIISCAN_OK) {
         Py_DECREF(s);
         return raise_status(st, NULL, NULL);
@@ -1257,6 +1437,7 @@ static PyObject *Engine_stream(EngineObject *self, PyObject *unused)
 static void Stream_dealloc(StreamObject *self)
 {
     piiscan_stream_free(self->stream);
+    fpkey_free(&self->key);
     Py_XDECREF(self->engine);
     PyObject_Free(self);
 }
@@ -1280,6 +1461,7 @@ static PyObject *stream_call(StreamObject *self, const input *in)
     EngineObject *e = self->engine;
     collector c;
     coll_init(&c, e->expose_raw);
+    coll_set_key(&c, &self->key);
     piiscan_status st;
     Py_BEGIN_ALLOW_THREADS
     piiscan_scratch *s = scratch_get(e, &st);
@@ -1397,11 +1579,13 @@ static PyTypeObject StreamType = {
 };
 
 static PyMethodDef Engine_methods[] = {
-    {"scan", (PyCFunction)Engine_scan, METH_O,
-     "scan(data: bytes | bytearray | memoryview | str) -> list[Finding]\n\n"
+    {"scan", (PyCFunction)(void (*)(void))Engine_scan, METH_VARARGS | METH_KEYWORDS,
+     "scan(data: bytes | bytearray | memoryview | str, *, fingerprint_key: bytes | str | None = "
+     "None) -> list[Finding]\n\n"
      "Scans a buffer.  Bytes are decoded as the engine's `encoding` says (auto: BOM,\n"
      "UTF-16, UTF-8, CP949) and offsets count bytes of the input; a str is scanned as\n"
      "text and offsets/lengths are str indices (data[f.offset:f.offset + f.length]).\n"
+     "With fingerprint_key, each Finding.fingerprint is the keyed fingerprint of its value.\n"
      "The GIL is released while the C library scans."},
     {"contains", (PyCFunction)Engine_contains, METH_O,
      "contains(data: bytes | str) -> bool\n\nTrue if data holds at least one finding (stops at "
@@ -1409,11 +1593,13 @@ static PyMethodDef Engine_methods[] = {
     {"_scan_file", (PyCFunction)(void (*)(void))Engine_scan_file, METH_VARARGS | METH_KEYWORDS,
      NULL},
     {"scan_blob", (PyCFunction)(void (*)(void))Engine_scan_blob, METH_VARARGS | METH_KEYWORDS,
-     "scan_blob(data: bytes, name: str | None = None) -> list[Finding | FileStatus]\n\n"
+     "scan_blob(data: bytes, name: str | None = None, *, fingerprint_key: bytes | str | None = "
+     "None)\n    -> list[Finding | FileStatus]\n\n"
      "Scans bytes in memory as a file: typed by content, documents extracted, archive\n"
      "members followed.  `name` is the path used in results and breaks type ties."},
-    {"stream", (PyCFunction)Engine_stream, METH_NOARGS,
-     "stream() -> Stream\n\nOpens a stream: bytes fed in chunks of any size."},
+    {"stream", (PyCFunction)(void (*)(void))Engine_stream, METH_VARARGS | METH_KEYWORDS,
+     "stream(*, fingerprint_key: bytes | str | None = None) -> Stream\n\nOpens a stream: bytes "
+     "fed in chunks of any size; with fingerprint_key, findings carry fingerprints."},
     {NULL}};
 
 static PyGetSetDef Engine_getset[] = {
@@ -1858,7 +2044,39 @@ static PyObject *mod_strerror(PyObject *mod, PyObject *arg)
     return PyUnicode_FromString(piiscan_strerror((piiscan_status)st));
 }
 
+/* _fingerprint(key, type, value) -> str: piiscan_fingerprint() */
+static PyObject *mod_fingerprint(PyObject *mod, PyObject *args, PyObject *kw)
+{
+    (void)mod;
+    static char *kwlist[] = {"key", "type", "value", NULL};
+    PyObject *key, *value;
+    const char *type;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OsO:fingerprint", kwlist, &key, &type, &value))
+        return NULL;
+    if (key == Py_None) {
+        PyErr_SetString(PyExc_TypeError, "fingerprint: key must be bytes or str, not None");
+        return NULL;
+    }
+    fpkey k;
+    if (!fpkey_get(key, &k, "key"))
+        return NULL;
+    input in;
+    if (!input_get(value, &in, "fingerprint", 1)) {
+        fpkey_free(&k);
+        return NULL;
+    }
+    char hex[PIISCAN_FINGERPRINT_HEX];
+    piiscan_status st = piiscan_fingerprint(k.key, k.len, type, in.data, in.len, hex);
+    input_release(&in);
+    fpkey_free(&k);
+    if (st != PIISCAN_OK)
+        return raise_status(st, NULL, NULL);
+    return PyUnicode_FromStringAndSize(hex, 64);
+}
+
 static PyMethodDef module_methods[] = {
+    {"_fingerprint", (PyCFunction)(void (*)(void))mod_fingerprint, METH_VARARGS | METH_KEYWORDS,
+     NULL},
     {"_extract_text", mod_extract_text, METH_VARARGS, NULL},
     {"_file_status", mod_file_status, METH_VARARGS, NULL},
     {"_default_types", mod_default_types, METH_NOARGS, NULL},
