@@ -61,7 +61,7 @@ static void usage(FILE *f)
         "      --staged            scan the staged content of the git repository here\n"
         "\n"
         "Walking directories (sorted; what is not scanned is reported):\n"
-        "  -j, --jobs N            worker threads (default: all cores)\n"
+        "  -j, --jobs N            threads scanning files (default: all cores)\n"
         "      --include GLOB      only files matching GLOB (gitignore syntax; repeatable)\n"
         "      --exclude GLOB      leave out files or directories matching GLOB\n"
         "      --no-ignore         do not read .piiscanignore files\n"
