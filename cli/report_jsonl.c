@@ -41,8 +41,12 @@ void json_string(FILE *out, const char *s, size_t len)
             fprintf(out, "\\u%04x", c);
             p++;
         } else if (c < 0x80) {
-            fputc(c, out);
-            p++;
+            /* A run of plain ASCII in one write (paths are mostly that). */
+            const unsigned char *q = p + 1;
+            while (q < end && *q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\')
+                q++;
+            fwrite(p, 1, (size_t)(q - p), out);
+            p = q;
         } else {
             /* A well-formed UTF-8 sequence is copied, any other byte is U+FFFD. */
             size_t n = utf8_seq(p, end);
