@@ -416,15 +416,143 @@ static int job_abort_nomem(px_doc *d)
     return PX_ABORT;
 }
 
+/* ---- alternatives (px_alt_*) ----------------------------------------- */
+
+static struct px_slot *slot_of(px_doc *d);
+
+/* Where the next text byte of d will be in its stream. */
+static uint64_t text_offset(px_doc *d)
+{
+    return d->text_bytes + slot_of(d)->ntext;
+}
+
+static int alt_push(px_doc *d, unsigned group, unsigned index)
+{
+    if (d->nalt == d->alt_cap) {
+        size_t nc = d->alt_cap ? d->alt_cap * 2 : 8;
+        struct px_alt_range *na = realloc(d->alt, nc * sizeof *na);
+        if (!na)
+            return job_abort_nomem(d);
+        d->alt = na;
+        d->alt_cap = nc;
+    }
+    d->alt[d->nalt++] = (struct px_alt_range){text_offset(d), group, index};
+    return PX_CONTINUE;
+}
+
+int px_alt_begin(px_doc *d)
+{
+    if (d->alt_depth++ == 0) {
+        d->alt_groups++;
+        d->alt_index = 0;
+    }
+    return PX_CONTINUE;
+}
+
+int px_alt_next(px_doc *d)
+{
+    return d->alt_depth == 1 ? alt_push(d, d->alt_groups, d->alt_index++) : PX_CONTINUE;
+}
+
+int px_alt_end(px_doc *d)
+{
+    if (d->alt_depth == 0)
+        return PX_CONTINUE;
+    return --d->alt_depth == 0 ? alt_push(d, 0, 0) : PX_CONTINUE;
+}
+
+/* A value's key within its group: FNV-1a over the group, the type and the
+ * value's letters and digits (upper case; full-width digits as ASCII), so
+ * "010-1234-5678" in the plain text and "010 1234 5678" in the HTML are
+ * one value.  0 is kept for empty slots. */
+static uint64_t alt_key(unsigned group, unsigned type, const char *raw, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    const uint32_t head[2] = {group, type};
+    const unsigned char *hp = (const unsigned char *)head;
+    for (size_t i = 0; i < sizeof head; i++)
+        h = (h ^ hp[i]) * 1099511628211ull;
+    const unsigned char *p = (const unsigned char *)raw;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == 0xEF && i + 2 < n && p[i + 1] == 0xBC && p[i + 2] >= 0x90 && p[i + 2] <= 0x99) {
+            c = (unsigned char)('0' + (p[i + 2] - 0x90));
+            i += 2;
+        } else if (c >= 'a' && c <= 'z') {
+            c = (unsigned char)(c - 32);
+        } else if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c >= 0x80 || c == '@' ||
+                     c == '.' || c == '_' || c == '+')) {
+            continue; /* separators */
+        }
+        h = (h ^ c) * 1099511628211ull;
+    }
+    return h ? h : 1;
+}
+
+/* 1 if the value was reported from an earlier alternative of its group;
+ * otherwise records it (for later alternatives) and returns 0. */
+static int alt_seen_before(px_doc *d, uint64_t key, unsigned index)
+{
+    if ((d->nseen + 1) * 2 > d->seen_cap) {
+        size_t nc = d->seen_cap ? d->seen_cap * 2 : 64;
+        struct px_alt_seen *ns = calloc(nc, sizeof *ns);
+        if (!ns)
+            return 0; /* out of memory: report it again rather than lose it */
+        for (size_t i = 0; i < d->seen_cap; i++)
+            if (d->seen[i].key) {
+                size_t k = (size_t)d->seen[i].key & (nc - 1);
+                while (ns[k].key)
+                    k = (k + 1) & (nc - 1);
+                ns[k] = d->seen[i];
+            }
+        free(d->seen);
+        d->seen = ns;
+        d->seen_cap = nc;
+    }
+    size_t k = (size_t)key & (d->seen_cap - 1);
+    while (d->seen[k].key && d->seen[k].key != key)
+        k = (k + 1) & (d->seen_cap - 1);
+    if (d->seen[k].key == key)
+        return d->seen[k].index < index;
+    d->seen[k] = (struct px_alt_seen){key, index};
+    d->nseen++;
+    return 0;
+}
+
+/* 1 if finding f repeats a value of an earlier alternative (px_alt_*).
+ * Findings come in text order, so the ranges are walked with a cursor. */
+static int alt_duplicate(px_doc *d, const piiscan_finding *f)
+{
+    if (!d->nalt || !f->raw)
+        return 0;
+    size_t c = d->alt_cursor;
+    while (c + 1 < d->nalt && d->alt[c + 1].lo <= f->offset)
+        c++;
+    while (c > 0 && d->alt[c].lo > f->offset)
+        c--;
+    d->alt_cursor = c;
+    const struct px_alt_range *r = &d->alt[c];
+    if (r->lo > f->offset || r->group == 0)
+        return 0;
+    return alt_seen_before(d, alt_key(r->group, f->type_index, f->raw, f->raw_len), r->index);
+}
+
 static int on_stream_finding(const piiscan_finding *f, void *user)
 {
     px_doc *d = user;
     px_job *j = d->job;
+    if (alt_duplicate(d, f))
+        return PIISCAN_CONTINUE;
     d->findings++;
     if (!j->on_finding)
         return PIISCAN_CONTINUE;
     piiscan_finding g = *f;
     g.path = d->path;
+    if (!j->opts.expose_raw) {
+        /* raw was asked for here only to tell alternatives' values apart */
+        g.raw = NULL;
+        g.raw_len = 0;
+    }
     return j->on_finding(&g, j->user);
 }
 
@@ -461,6 +589,8 @@ static int sink(px_doc *d, const uint8_t *p, size_t n)
         struct piiscan_options o = j->opts;
         if (!d->raw_text || (d->binary && o.encoding == PIISCAN_ENC_AUTO))
             o.encoding = PIISCAN_ENC_UTF8; /* extractors emit UTF-8; see also mark_binary */
+        if (!strcmp(d->format, "eml") || !strcmp(d->format, "mbox"))
+            o.expose_raw = 1; /* mails have alternatives: values are compared (px_alt_*) */
         piiscan_status st = pii_stream_init(s->stream, j->engine, &o);
         if (st != PIISCAN_OK) {
             j->abort = PXA_NOMEM;
@@ -798,8 +928,12 @@ static int doc_end(px_doc *d)
     }
     free(d->path);
     free(d->part_path);
+    free(d->alt);
+    free(d->seen);
     d->path = NULL;
     d->part_path = NULL;
+    d->alt = NULL;
+    d->seen = NULL;
     return rc;
 }
 

@@ -74,6 +74,17 @@ int px_break(px_doc *d, int kind);
  * --extract-text shows every part under a header naming it. */
 int px_part(px_doc *d, const char *name);
 
+/* Alternatives (a mail's multipart/alternative: the plain text and the
+ * HTML of one body).  Every alternative is read, but a value found in an
+ * earlier alternative of the group is not reported again from a later one
+ * (same type, same value), so a mail body does not count its values twice.
+ * px_alt_begin() opens a group, px_alt_next() starts each alternative
+ * (the first included), px_alt_end() closes it; a group opened inside
+ * another is read as part of the outer one's current alternative. */
+int px_alt_begin(px_doc *d);
+int px_alt_next(px_doc *d);
+int px_alt_end(px_doc *d);
+
 /* ---- status ----------------------------------------------------------- */
 /* Sets this document's status (the most severe one set wins:
  * ERROR > ENCRYPTED > PROTECTED > SKIPPED > UNSUPPORTED > OK) with a

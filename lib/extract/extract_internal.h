@@ -70,6 +70,20 @@ struct px_doc {
     int stream_open;
     int emitted;     /* some text was emitted: breaks are meaningful */
     unsigned char last, last2;
+    /* Alternatives (px_alt_*): text ranges [lo, next range's lo) of each
+     * alternative, in text order, and the values already reported per
+     * group (see on_stream_finding). */
+    unsigned alt_depth, alt_groups, alt_index;
+    struct px_alt_range {
+        uint64_t lo;
+        unsigned group, index; /* index 0 = the first alternative; group 0 = none */
+    } *alt;
+    size_t nalt, alt_cap, alt_cursor;
+    struct px_alt_seen {
+        uint64_t key; /* 0: empty slot */
+        unsigned index;
+    } *seen;
+    size_t nseen, seen_cap;
 };
 
 /* Writes cp as UTF-8 into o (room for 4 bytes); returns the length. */

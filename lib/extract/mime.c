@@ -12,8 +12,9 @@
  * recurses ("mail.eml!customers.xlsx").
  *
  * Every alternative of a multipart/alternative is read: the HTML part of a
- * mail usually repeats the plain one, but nothing guarantees it, and a value
- * found twice is better than one never looked at.
+ * mail usually repeats the plain one, but nothing guarantees it.  A value
+ * that a later alternative repeats is reported once (px_alt_*), so a mail
+ * does not count its body twice.
  *
  * Robustness: the message is read as far as it goes.  A missing closing
  * boundary ends the last part at the end of the data; a part without a
@@ -1223,7 +1224,10 @@ static int delimiter(const uint8_t *p, size_t le, const char *b, size_t bl)
     return 1;
 }
 
-static int multipart(mime *m, const uint8_t *p, size_t n, const char *b, size_t bl, unsigned depth)
+/* The parts of a multipart body; `alt`: they are alternatives of one
+ * content (multipart/alternative), each started with px_alt_next(). */
+static int multipart(mime *m, const uint8_t *p, size_t n, const char *b, size_t bl, unsigned depth,
+                     int alt)
 {
     size_t pos = 0;
     int in_part = 0;
@@ -1247,8 +1251,9 @@ static int multipart(mime *m, const uint8_t *p, size_t n, const char *b, size_t 
                 entity e;
                 ent_init(&e);
                 size_t body = parse_headers(m, p + part0, pe - part0, &e, 0);
-                int r = m->aborted ? PX_ABORT
-                                   : parse_entity(m, &e, p + part0 + body, pe - part0 - body, depth);
+                int r = m->aborted || (alt && px_alt_next(m->d) == PX_ABORT)
+                            ? PX_ABORT
+                            : parse_entity(m, &e, p + part0 + body, pe - part0 - body, depth);
                 ent_free(&e);
                 if (r == PX_ABORT)
                     return PX_ABORT;
@@ -1265,7 +1270,9 @@ static int multipart(mime *m, const uint8_t *p, size_t n, const char *b, size_t 
         entity e;
         ent_init(&e);
         size_t body = parse_headers(m, p + part0, n - part0, &e, 0);
-        int r = m->aborted ? PX_ABORT : parse_entity(m, &e, p + part0 + body, n - part0 - body, depth);
+        int r = m->aborted || (alt && px_alt_next(m->d) == PX_ABORT)
+                    ? PX_ABORT
+                    : parse_entity(m, &e, p + part0 + body, n - part0 - body, depth);
         ent_free(&e);
         return r;
     }
@@ -1291,7 +1298,12 @@ static int parse_entity(mime *m, entity *e, const uint8_t *body, size_t n, unsig
             m->depth_capped = 1;
             r = PX_CONTINUE;
         } else {
-            r = multipart(m, body, n, sb_str(&bnd), bnd.n, depth + 1);
+            int alt = !strcmp(type, "multipart/alternative");
+            if (alt)
+                px_alt_begin(m->d);
+            r = multipart(m, body, n, sb_str(&bnd), bnd.n, depth + 1, alt);
+            if (alt && px_alt_end(m->d) == PX_ABORT)
+                r = PX_ABORT;
         }
         sb_free(&bnd);
         return r;

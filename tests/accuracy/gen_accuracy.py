@@ -320,6 +320,13 @@ def eml_bytes(lines, attach=None):
     m["To"] = to
     m["Subject"] = "자료 송부 건"
     m.set_content("\n".join(lines), charset="utf-8", cte=RND.choice(["base64", "quoted-printable"]))
+    if RND.random() < 0.6:
+        # most mail also carries the body as HTML, saying the same: each value
+        # is still one value of the message
+        html = "".join("<p>%s</p>" % l.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                       for l in lines)
+        m.add_alternative("<html><body>%s</body></html>" % html, subtype="html", charset="utf-8",
+                          cte=RND.choice(["base64", "quoted-printable"]))
     if attach:
         m.add_attachment(attach[1], maintype="application", subtype="octet-stream", filename=attach[0])
     return m.as_bytes(), [{"type": "email", "value": frm}, {"type": "email", "value": to}]
