@@ -8,9 +8,9 @@ name = Resident registration number
 # The birth date must be written out (it is what is validated); the last
 # seven may be masked (900101-1******, 900101-*******).  Between the halves
 # a dash, a space (forms and OCR write 900101 1234567), a dash with a space
-# on one side, or nothing.  (" - " is two clusters to the prefilter.)  No mask characters on either side, so a longer masked
+# on one or both sides (typed forms: 900101 - 1234567), or nothing.  No mask characters on either side, so a longer masked
 # run is not cut into a "number".
-regex = {{LB}}(?<![*#]){{DIGIT}}{6}(?:{{DASH}}{{SP}}?|{{SP}}{{DASH}}?)?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
+regex = {{LB}}(?<![*#]){{DIGIT}}{6}(?:{{DASH}}{{SP}}?|{{SP}}(?:{{DASH}}{{SP}}?)?)?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
 validator = kr_rrn
 # 13 digits or masks in every accepted form; the longer half has 7 (group 6 leaves a margin).
 trigger = digits 13 group 6-13 prefix 0

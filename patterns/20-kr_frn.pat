@@ -4,7 +4,7 @@
 # Served provision: PIPA Art. 24 and the safety-measures standard (unique identifier).
 [kr_frn]
 name = Foreign registration number
-regex = {{LB}}(?<![*#]){{DIGIT}}{6}(?:{{DASH}}{{SP}}?|{{SP}}{{DASH}}?)?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
+regex = {{LB}}(?<![*#]){{DIGIT}}{6}(?:{{DASH}}{{SP}}?|{{SP}}(?:{{DASH}}{{SP}}?)?)?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
 validator = kr_frn
 trigger = digits 13 group 6-13 prefix 0
 # Its groups: 13 (bare) or 6 and 7 (halves apart; masks count as members).

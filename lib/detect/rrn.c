@@ -101,13 +101,18 @@ int pii_korean_ean13(const char *d)
 }
 
 /* The written shape: the halves apart, by a dash, a space, or a dash with
- * a space on one side (the regex lets nothing else through:
- * "900101-1234567", "900101 1234567", "900101- 1234567").  A bare run of
+ * a space on one or both sides (the regex lets nothing else through:
+ * "900101-1234567", "900101 1234567", "900101 - 1234567").  A bare run of
  * 13 digits is the shape of order numbers and barcodes too. */
 static int hyphenated(const pii_candidate *c)
 {
-    return (c->norm_len == 14 && (c->norm[6] == '-' || c->norm[6] == ' ')) ||
-           (c->norm_len == 15 && (c->norm[6] == '-' || c->norm[7] == '-'));
+    size_t sep = c->norm_len > 13 ? c->norm_len - 13 : 0;
+    if (sep == 0 || sep > 3)
+        return 0;
+    for (size_t i = 6; i < 6 + sep; i++)
+        if (c->norm[i] != '-' && c->norm[i] != ' ')
+            return 0;
+    return 1;
 }
 
 static void validate_registration(const pii_candidate *c, pii_verdict *v, int foreign)

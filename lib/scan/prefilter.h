@@ -29,8 +29,8 @@
 #endif
 
 /* Non-member characters allowed between two cluster members: "12-34" (1),
- * "(02) 123" (2), "M123A4567" (1). */
-#define PII_CLUSTER_GAP 2
+ * "(02) 123" (2), "M123A4567" (1), "010 - 1234" (3, typed forms). */
+#define PII_CLUSTER_GAP 3
 /* A cluster with this many members is handed over in pieces as it grows,
  * so memory stays bounded on a megabyte of digits; its pieces report group
  * 255 (every pattern runs), because a piece cannot know the groups to come. */

@@ -85,6 +85,21 @@ Test(phone_rules, parenthesised_area_code)
     expect("(02) 12-34567", 1, 0, 0, 0, NULL);  /* not area, 3-4, 4 */
 }
 
+/* A dash between spaces, as typed forms write it. */
+Test(phone_e2e, dash_between_spaces)
+{
+    const char *s = "휴대폰 010 - 2345 - 6789, 사무실 (02) 123 - 4567\n";
+    tfindings f = {0};
+    cr_assert_eq(t_scan_str(s, &f), PIISCAN_OK);
+    cr_assert_eq(f.n, 2, "%zu findings", f.n);
+    cr_assert_eq(f.v[0].offset, (uint64_t)(strstr(s, "010") - s));
+    cr_assert_eq(f.v[0].length, strlen("010 - 2345 - 6789"));
+    cr_assert_str_eq(f.v[0].display, "010 - **** - 6789");
+    cr_assert_eq(f.v[1].offset, (uint64_t)(strstr(s, "(02)") - s));
+    cr_assert_eq(f.v[1].length, strlen("(02) 123 - 4567"));
+    t_free(&f);
+}
+
 Test(phone_e2e, parenthesised_area_codes_in_text)
 {
     const char *s = "본사 전화 (02) 123-4567, 지사 TEL: (031)987-6543 / 팩스 02)555-0100\n";

@@ -171,6 +171,7 @@ Test(rrn_rules, space_between_the_halves)
     expect("kr_rrn", "960101 1234567", 0, PIISCAN_RRN_CHECKSUM_ONLY, REJ, 0, 0, 0);
     expect("kr_rrn", "960101- 1234567", 0, PIISCAN_RRN_CONTEXT, ACC, ST, MED, 0);
     expect("kr_rrn", "960101 -1234567", 0, PIISCAN_RRN_CONTEXT, ACC, ST, MED, 0);
+    expect("kr_rrn", "960101 - 1234567", 0, PIISCAN_RRN_CONTEXT, ACC, ST, MED, 0);
 }
 
 Test(rrn_rules, masked_values)
@@ -293,20 +294,19 @@ Test(rrn_e2e, boundaries)
     scan_none("12900101123456899", "inside a longer run");
     scan_none("960121+1021413", "plus is not a separator (Presidio vector)");
     scan_none("******-*******", "fully masked");
-    scan_none("900101 - 1234568", "space, dash and space: two clusters");
     scan_none("900101  1234568", "two spaces");
 }
 
 Test(rrn_e2e, space_or_dash_with_a_space)
 {
     const char *forms[] = {"주민번호 900101 1234568 입니다", "주민번호: 900101- 1234568",
-                           "주민등록번호 900101 -1234568"};
-    for (size_t i = 0; i < 3; i++) {
+                           "주민등록번호 900101 -1234568", "주민번호 900101 - 1234568"};
+    for (size_t i = 0; i < 4; i++) {
         tfindings f = {0};
         cr_assert_eq(t_scan_str(forms[i], &f), PIISCAN_OK);
         const tfinding *x = only(&f, "kr_rrn");
         cr_assert_eq(x->offset, (uint64_t)(strstr(forms[i], "900101") - forms[i]), "form %zu", i);
-        cr_assert_eq(x->length, 14 + (i > 0), "form %zu", i);
+        cr_assert_eq(x->length, 14 + (i > 0) + (i > 2), "form %zu", i);
         cr_assert_eq(x->validation, PIISCAN_VALID_CHECKSUM, "form %zu", i);
         t_free(&f);
     }
