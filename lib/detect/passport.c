@@ -27,10 +27,13 @@ static void validate_passport(const pii_candidate *c, pii_verdict *v)
 {
     const char *s = c->norm;
     v->accept = 0;
-    if (c->norm_len != 9 || !s[0] || !strchr("MSRDGO", toupper((unsigned char)s[0])))
+    /* One space may follow the type letter ("M 12345678"). */
+    size_t sp = c->norm_len == 10 && s[1] == ' ';
+    if (c->norm_len != 9 + sp || !s[0] || !strchr("MSRDGO", toupper((unsigned char)s[0])))
         return;
-    int old_form = all_digits(s + 1, 8);
-    int new_form = all_digits(s + 1, 3) && isalpha((unsigned char)s[4]) && all_digits(s + 5, 4);
+    const char *t = s + 1 + sp;
+    int old_form = all_digits(t, 8);
+    int new_form = all_digits(t, 3) && isalpha((unsigned char)t[3]) && all_digits(t + 4, 4);
     if (!old_form && !new_form)
         return;
     if (!c->has_context(c))
@@ -48,7 +51,7 @@ static void display_passport(const pii_candidate *c, char *out, size_t cap)
     if (cap == 0)
         return;
     for (size_t i = 0; i < c->norm_len && o + 1 < cap; i++)
-        out[o++] = i == 0 && isalpha((unsigned char)c->norm[0]) ? c->norm[0] : '*';
+        out[o++] = i == 0 && isalpha((unsigned char)c->norm[0]) ? c->norm[0] : c->norm[i] == ' ' ? ' ' : '*';
     out[o] = 0;
 }
 

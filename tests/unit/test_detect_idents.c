@@ -95,6 +95,24 @@ Test(idents_e2e, passport_needs_a_keyword)
     t_free(&h);
 }
 
+/* A space after the type letter, as some forms write it. */
+Test(idents_e2e, passport_with_a_space_after_the_letter)
+{
+    const char *s = "여권번호 : M 12345678, 여권 S 123A4567";
+    tfindings f = {0};
+    cr_assert_eq(t_scan_str(s, &f), PIISCAN_OK);
+    cr_assert_eq(f.n, 2, "%zu findings", f.n);
+    cr_assert_eq(f.v[0].offset, (uint64_t)(strstr(s, "M 1") - s));
+    cr_assert_eq(f.v[0].length, 10);
+    cr_assert_str_eq(f.v[0].display, "M ********");
+    cr_assert_eq(f.v[1].offset, (uint64_t)(strstr(s, "S 1") - s));
+    t_free(&f);
+    tfindings g = {0};
+    cr_assert_eq(t_scan_str("여권번호 M  12345678", &g), PIISCAN_OK);
+    cr_assert_eq(g.n, 0, "two spaces");
+    t_free(&g);
+}
+
 Test(idents_e2e, driver_licence_forms)
 {
     const char *s = "운전면허 11-22-123456-12, 구 면허 서울 12-345678-90";
