@@ -6,13 +6,16 @@
 [kr_rrn]
 name = Resident registration number
 # The birth date must be written out (it is what is validated); the last
-# seven may be masked (900101-1******, 900101-*******).  A dash or nothing
-# between the halves.  No mask characters on either side, so a longer masked
+# seven may be masked (900101-1******, 900101-*******).  Between the halves
+# a dash, a space (forms and OCR write 900101 1234567), a dash with a space
+# on one or both sides (typed forms: 900101 - 1234567), or nothing.  No mask characters on either side, so a longer masked
 # run is not cut into a "number".
-regex = {{LB}}(?<![*#]){{DIGIT}}{6}{{DASH}}?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
+regex = {{LB}}(?<![*#]){{DIGIT}}{6}(?:{{DASH}}{{SP}}?|{{SP}}(?:{{DASH}}{{SP}}?)?)?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
 validator = kr_rrn
 # 13 digits or masks in every accepted form; the longer half has 7 (group 6 leaves a margin).
-trigger = digits 13 group 6 prefix 0
+trigger = digits 13 group 6-13 prefix 0
+# Its groups: 13 (bare) or 6 and 7 (halves apart; masks count as members).
+shape = 13 | 6+7
 context = 주민등록번호, 주민번호, 주민등록, 주민, 생년월일, RRN, resident registration, resident number
 context_before = 64
 context_after = 32

@@ -4,9 +4,11 @@
 # Served provision: PIPA Art. 24 and the safety-measures standard (unique identifier).
 [kr_frn]
 name = Foreign registration number
-regex = {{LB}}(?<![*#]){{DIGIT}}{6}{{DASH}}?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
+regex = {{LB}}(?<![*#]){{DIGIT}}{6}(?:{{DASH}}{{SP}}?|{{SP}}(?:{{DASH}}{{SP}}?)?)?{{MDIGIT}}{7}(?!{{MDIGIT}}){{RB}}
 validator = kr_frn
-trigger = digits 13 group 6 prefix 0
+trigger = digits 13 group 6-13 prefix 0
+# Its groups: 13 (bare) or 6 and 7 (halves apart; masks count as members).
+shape = 13 | 6+7
 context = 외국인등록번호, 외국인번호, 외국인등록, 외국인, 등록번호, FRN, ARN, alien registration, foreign registration, residence card
 context_before = 64
 context_after = 32

@@ -22,5 +22,5 @@ regex += |{{DIGIT}}{{MDIGIT}}{3}({{DASH}}|{{SP}}){{MDIGIT}}{6}\3{{MDIGIT}}{4,5}
 regex += )(?!\.{{DIGIT}})(?!{{MDIGIT}}){{RB}}
 validator = card
 # Visa 13 is the shortest PAN; 4-4-4-4 has groups of 4.
-trigger = digits 13 group 4 prefix 0
+trigger = digits 13 group 4-19 prefix 0
 confidence = high

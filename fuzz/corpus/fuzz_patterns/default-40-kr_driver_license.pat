@@ -12,7 +12,10 @@ regex += |(?:서울|부산|경기남부|경기북부|경기|강원|충북|충남
 regex += )(?!{{MDIGIT}}){{RB}}
 validator = kr_driver_license
 # The old form has 10 digits; every form has a 6-digit serial group.
-trigger = digits 10 group 6 prefix 16
+trigger = digits 10 group 6-12 prefix 16
+# Its groups: 12 (bare), 10 (old form, bare after the region name), or 2
+# and 6 (RR-YY-NNNNNN-NN, region name + YY-NNNNNN-NN; masks count as members).
+shape = 12 | 10 | 2+6
 context = 운전면허, 면허번호, 면허, 운전, driver, driving licen
 context_before = 64
 context_after = 32

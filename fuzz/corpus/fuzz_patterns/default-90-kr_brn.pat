@@ -5,7 +5,7 @@
 name = Business registration number
 regex = {{LB}}{{DIGIT}}{3}({{DASH}}?){{DIGIT}}{2}\1{{DIGIT}}{5}{{RB}}
 validator = kr_brn
-trigger = digits 10 group 5 prefix 0
+trigger = digits 10 group 5-10 prefix 0
 context = 사업자등록번호, 사업자번호, 사업자, BRN, business registration
 confidence = high
 enabled = no
