@@ -100,19 +100,24 @@ int pii_korean_ean13(const char *d)
     return (10 - sum % 10) % 10 == d[12] - '0';
 }
 
-/* The written shape: the halves apart, by a dash, a space, or a dash with
- * a space on one or both sides (the regex lets nothing else through:
- * "900101-1234567", "900101 1234567", "900101 - 1234567").  A bare run of
- * 13 digits is the shape of order numbers and barcodes too. */
+/* The written shape: the halves joined by a dash, perhaps with spaces
+ * beside it ("900101-1234567", "900101 - 1234567").  A bare run of 13
+ * digits is the shape of order numbers and barcodes too, and a space alone
+ * the shape of two numbers side by side in a table ("240315 1234567" in a
+ * PDF's text: a date, then an amount): those need the check digit or a
+ * keyword. */
 static int hyphenated(const pii_candidate *c)
 {
     size_t sep = c->norm_len > 13 ? c->norm_len - 13 : 0;
+    int dash = 0;
     if (sep == 0 || sep > 3)
         return 0;
-    for (size_t i = 6; i < 6 + sep; i++)
+    for (size_t i = 6; i < 6 + sep; i++) {
         if (c->norm[i] != '-' && c->norm[i] != ' ')
             return 0;
-    return 1;
+        dash += c->norm[i] == '-';
+    }
+    return dash == 1;
 }
 
 static void validate_registration(const pii_candidate *c, pii_verdict *v, int foreign)

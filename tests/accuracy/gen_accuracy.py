@@ -72,7 +72,10 @@ def rrn(kind="valid"):
         g = RND.choice("56") if b.year < 2000 else RND.choice("78")
     else:
         g = RND.choice("12") if b.year < 2000 else RND.choice("34")
-    body = b.strftime("%y%m%d") + g + digits(5)
+    # digits 8-9 of an RRN issued before 2020-10 are a region code 00-96
+    # (python-stdnum rejects more); an FRN's office code has no known bound
+    region = digits(2) if kind == "frn" else "%02d" % RND.randint(0, 96)
+    body = b.strftime("%y%m%d") + g + region + digits(3)
     # now and then a space between the halves, as forms and OCR write it
     return body[:6] + RND.choice("------- ") + body[6:] + str(rrn_check(body))
 

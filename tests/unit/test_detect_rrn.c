@@ -162,12 +162,13 @@ Test(rrn_rules, policies)
 }
 
 /* A space between the halves (forms, OCR): a checksum settles it; with a
- * failing check digit it is the written shape, as a dash is (a post-2020
- * number in an HR table). */
+ * failing check digit a space alone is not the written shape (two numbers
+ * side by side in a table look like that), a dash with spaces is. */
 Test(rrn_rules, space_between_the_halves)
 {
     expect("kr_rrn", "900101 1234568", 0, PIISCAN_RRN_CONTEXT, ACC, CK, HI, 0);
-    expect("kr_rrn", "960101 1234567", 0, PIISCAN_RRN_CONTEXT, ACC, ST, MED, 0);
+    expect("kr_rrn", "960101 1234567", 0, PIISCAN_RRN_CONTEXT, REJ, 0, 0, 0);
+    expect("kr_rrn", "960101 1234567", 1, PIISCAN_RRN_CONTEXT, ACC, ST, MED, 0);
     expect("kr_rrn", "960101 1234567", 0, PIISCAN_RRN_CHECKSUM_ONLY, REJ, 0, 0, 0);
     expect("kr_rrn", "960101- 1234567", 0, PIISCAN_RRN_CONTEXT, ACC, ST, MED, 0);
     expect("kr_rrn", "960101 -1234567", 0, PIISCAN_RRN_CONTEXT, ACC, ST, MED, 0);
