@@ -23,4 +23,7 @@ regex += )(?!\.{{DIGIT}})(?!{{MDIGIT}}){{RB}}
 validator = card
 # Visa 13 is the shortest PAN; 4-4-4-4 has groups of 4.
 trigger = digits 13 group 4-19 prefix 0
+# Its groups: a bare run of 13-19, or a first group of 4 (4-4-4-4, 4-6-5, 4-6-4,
+# 4-4-4-4-1..3; masks count as members).
+shape = 4 | 13 | 14 | 15 | 16 | 17 | 18 | 19
 confidence = high
