@@ -95,5 +95,11 @@ report_writer *report_html_new(FILE *out);                 /* one self-contained
 size_t utf8_seq(const unsigned char *p, const unsigned char *end);
 /* Writes s as a JSON string (quotes included); invalid UTF-8 becomes U+FFFD. */
 void json_string(FILE *out, const char *s, size_t len);
+/* json_string() of a C string; NULL is written as "". */
+void json_cstr(FILE *out, const char *s);
+/* The members of a file record shared by the JSON Lines and SARIF reports
+ * ("path":…,"status":…,"reason":… and what is known of format, mtime,
+ * age and retention), without braces or a leading comma. */
+void json_file_fields(FILE *out, const report_file *f);
 
 #endif

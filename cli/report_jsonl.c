@@ -62,9 +62,28 @@ void json_string(FILE *out, const char *s, size_t len)
     fputc('"', out);
 }
 
-static void js(FILE *out, const char *s)
+void json_cstr(FILE *out, const char *s)
 {
     json_string(out, s ? s : "", s ? strlen(s) : 0);
+}
+
+void json_file_fields(FILE *o, const report_file *f)
+{
+    fputs("\"path\":", o);
+    json_cstr(o, f->path);
+    fputs(",\"status\":", o);
+    json_cstr(o, f->status);
+    fputs(",\"reason\":", o);
+    json_cstr(o, f->reason);
+    if (f->format && *f->format) {
+        fputs(",\"format\":", o);
+        json_cstr(o, f->format);
+    }
+    if (f->mtime)
+        fprintf(o, ",\"mtime\":%" PRId64, f->mtime);
+    if (f->age_days >= 0)
+        fprintf(o, ",\"age_days\":%" PRId64 ",\"retention_breach\":%s", f->age_days,
+                f->retention_breach ? "true" : "false");
 }
 
 static void jsonl_begin(report_writer *w)
@@ -76,13 +95,13 @@ static void jsonl_finding(report_writer *w, const report_finding *f)
 {
     FILE *o = w->out;
     fputs("{\"kind\":\"finding\",\"path\":", o);
-    js(o, f->path);
+    json_cstr(o, f->path);
     fputs(",\"type\":", o);
-    js(o, f->type);
+    json_cstr(o, f->type);
     fprintf(o, ",\"line\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64
                ",\"masked\":%s,\"match\":",
             f->line, f->offset, f->length, f->masked ? "true" : "false");
-    js(o, f->match);
+    json_cstr(o, f->match);
     fprintf(o, ",\"validation\":\"%s\",\"confidence\":\"%s\"", f->validation, f->confidence);
     if (f->fingerprint)
         fprintf(o, ",\"fingerprint\":\"%s\"", f->fingerprint);
@@ -96,19 +115,8 @@ static void jsonl_finding(report_writer *w, const report_finding *f)
 static void jsonl_file(report_writer *w, const report_file *f)
 {
     FILE *o = w->out;
-    fputs("{\"kind\":\"file\",\"path\":", o);
-    js(o, f->path);
-    fprintf(o, ",\"status\":\"%s\",\"reason\":", f->status);
-    js(o, f->reason);
-    if (f->format && *f->format) {
-        fputs(",\"format\":", o);
-        js(o, f->format);
-    }
-    if (f->mtime)
-        fprintf(o, ",\"mtime\":%" PRId64, f->mtime);
-    if (f->age_days >= 0)
-        fprintf(o, ",\"age_days\":%" PRId64 ",\"retention_breach\":%s", f->age_days,
-                f->retention_breach ? "true" : "false");
+    fputs("{\"kind\":\"file\",", o);
+    json_file_fields(o, f);
     fputs("}\n", o);
 }
 
@@ -134,7 +142,7 @@ static void jsonl_end(report_writer *w, const report_summary *s)
         if (!t->masked && !t->unmasked)
             continue;
         fprintf(o, "%s", n++ ? "," : "");
-        js(o, t->type);
+        json_cstr(o, t->type);
         fprintf(o, ":{\"masked\":%" PRIu64 ",\"unmasked\":%" PRIu64 "}", t->masked, t->unmasked);
     }
     fputs("}}\n", o);

@@ -33,10 +33,6 @@ typedef struct sarif_state {
     int oom;
 } sarif_state;
 
-static void js(FILE *out, const char *s)
-{
-    json_string(out, s ? s : "", s ? strlen(s) : 0);
-}
 
 /* The rule index of type, added on first sight; -1 on ENOMEM. */
 static int rule_index(sarif_state *st, const char *type, const char *name)
@@ -120,7 +116,7 @@ static void sarif_finding(report_writer *w, const report_finding *f)
         st->oom = 1;
     fputs(st->nresults++ ? ",\n" : "\n", o);
     fputs("{\"ruleId\":", o);
-    js(o, f->type);
+    json_cstr(o, f->type);
     if (ri >= 0)
         fprintf(o, ",\"ruleIndex\":%d", ri);
     fprintf(o, ",\"level\":\"%s\",\"message\":{\"text\":", level_of(f));
@@ -134,24 +130,24 @@ static void sarif_finding(report_writer *w, const report_finding *f)
         json_string(o, msg, n > 0 ? (size_t)n : 0);
         free(msg);
     } else {
-        js(o, f->match);
+        json_cstr(o, f->match);
     }
     fputs("},\"locations\":[", o);
     location(o, f->path, f->line);
     fputc(']', o);
     if (f->fingerprint) {
         fputs(",\"partialFingerprints\":{\"piiscanValueHmac/v1\":", o);
-        js(o, f->fingerprint);
+        json_cstr(o, f->fingerprint);
         fputc('}', o);
     }
     fputs(",\"properties\":{\"type\":", o);
-    js(o, f->type);
+    json_cstr(o, f->type);
     fprintf(o, ",\"masked\":%s,\"match\":", f->masked ? "true" : "false");
-    js(o, f->match);
+    json_cstr(o, f->match);
     fputs(",\"validation\":", o);
-    js(o, f->validation);
+    json_cstr(o, f->validation);
     fputs(",\"confidence\":", o);
-    js(o, f->confidence);
+    json_cstr(o, f->confidence);
     fprintf(o, ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64, f->offset, f->length);
     if (w->show_raw && f->raw) {
         fputs(",\"raw\":", o);
@@ -184,7 +180,7 @@ static void sarif_file(report_writer *w, const report_file *f)
     int ok = !strcmp(f->status, "ok");
     fputs(st->nnotes++ ? ",\n" : "\n", o);
     fprintf(o, "{\"level\":\"%s\",\"descriptor\":{\"id\":", note_level(f));
-    js(o, ok && f->retention_breach ? "retention_breach" : f->status);
+    json_cstr(o, ok && f->retention_breach ? "retention_breach" : f->status);
     fputs("},\"message\":{\"text\":", o);
     char msg[160];
     if (ok && f->retention_breach)
@@ -202,25 +198,12 @@ static void sarif_file(report_writer *w, const report_file *f)
         json_string(o, text, ml + rl);
         free(text);
     } else {
-        js(o, msg);
+        json_cstr(o, msg);
     }
     fputs("},\"locations\":[", o);
     location(o, f->path, 0);
-    fputs("],\"properties\":{\"path\":", o);
-    js(o, f->path);
-    fputs(",\"status\":", o);
-    js(o, f->status);
-    fputs(",\"reason\":", o);
-    js(o, f->reason);
-    if (f->format && *f->format) {
-        fputs(",\"format\":", o);
-        js(o, f->format);
-    }
-    if (f->mtime)
-        fprintf(o, ",\"mtime\":%" PRId64, f->mtime);
-    if (f->age_days >= 0)
-        fprintf(o, ",\"age_days\":%" PRId64 ",\"retention_breach\":%s", f->age_days,
-                f->retention_breach ? "true" : "false");
+    fputs("],\"properties\":{", o);
+    json_file_fields(o, f);
     fputs("}}", o);
 }
 
@@ -233,7 +216,7 @@ static void sarif_end(report_writer *w, const report_summary *s)
     fprintf(o, "\"executionSuccessful\":%s", s->errors ? "false" : "true");
     if (s->started && *s->started) {
         fputs(",\"startTimeUtc\":", o);
-        js(o, s->started);
+        json_cstr(o, s->started);
     }
     if (st->notes_out && fflush(st->notes_out) == 0 && st->notes_len) {
         fputs(",\"toolExecutionNotifications\":[", o);
@@ -251,7 +234,7 @@ static void sarif_end(report_writer *w, const report_summary *s)
             s->unsupported);
     if (s->retention) {
         fputs(",\"retention\":", o);
-        js(o, s->retention);
+        json_cstr(o, s->retention);
         fprintf(o, ",\"retention_breaches\":%" PRIu64, s->retention_breaches);
     }
     if (st->dropped_notes)
@@ -261,18 +244,18 @@ static void sarif_end(report_writer *w, const report_summary *s)
     fputs("}}],\n\"tool\":{\"driver\":{\"name\":\"piiscan\"", o);
     if (s->version && *s->version) {
         fputs(",\"version\":", o);
-        js(o, s->version);
+        json_cstr(o, s->version);
     }
     fputs(",\"rules\":[", o);
     for (int i = 0; i < st->nrules; i++) {
         const sarif_rule *r = &st->rules[i];
         fputs(i ? ",\n" : "\n", o);
         fputs("{\"id\":", o);
-        js(o, r->id);
+        json_cstr(o, r->id);
         fputs(",\"name\":", o);
-        js(o, r->name);
+        json_cstr(o, r->name);
         fputs(",\"shortDescription\":{\"text\":", o);
-        js(o, r->name);
+        json_cstr(o, r->name);
         fputs("},\"fullDescription\":{\"text\":", o);
         size_t n = strlen(r->name);
         char *t = malloc(n + 96);
@@ -281,7 +264,7 @@ static void sarif_end(report_writer *w, const report_summary *s)
             json_string(o, t, k > 0 ? (size_t)k : 0);
             free(t);
         } else {
-            js(o, r->name);
+            json_cstr(o, r->name);
         }
         fputs("},\"defaultConfiguration\":{\"level\":\"warning\"},"
               "\"properties\":{\"tags\":[\"privacy\",\"personal-data\"]}}",
