@@ -1,5 +1,6 @@
 package piiscan
 
+// #include <stdlib.h>
 // #include <string.h>
 // #include <piiscan.h>
 import "C"
@@ -35,6 +36,51 @@ func newState(e *Engine, ctx context.Context, name string, onFinding func(Findin
 		s.done = ctx.Done()
 	}
 	return s
+}
+
+// liveCtx is ctx (Background when nil), or ctx's error when it is done
+// already: a call checks it before any work.
+func liveCtx(ctx context.Context) (context.Context, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return ctx, ctx.Err()
+}
+
+// run makes s reachable from C through a cgo.Handle for the duration of
+// call (which passes the handle as the C `user`), and turns the call's
+// status into the operation's error.
+func (s *state) run(op, path string, call func(h C.uintptr_t) (C.piiscan_status, error)) error {
+	h := cgo.NewHandle(s)
+	defer h.Delete()
+	rc, errno := call(C.uintptr_t(h))
+	return s.result(op, path, rc, errno)
+}
+
+// cBytes is data's first byte for C, nil when data is empty.
+func cBytes(data []byte) unsafe.Pointer {
+	if len(data) == 0 {
+		return nil
+	}
+	return unsafe.Pointer(&data[0])
+}
+
+// cName is a C copy of a blob's name, NULL for "" (the library then names
+// it "-"); free releases it.
+func cName(name string) (c *C.char, free func()) {
+	if name == "" {
+		return nil, func() {}
+	}
+	c = C.CString(name)
+	return c, func() { C.free(unsafe.Pointer(c)) }
+}
+
+// wants is 1 when fn is set: the C side then delivers that kind of event.
+func wants(fn func(Event) error) C.int {
+	if fn == nil {
+		return 0
+	}
+	return 1
 }
 
 // result turns the status of a finished C call into the scan's error, and

@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"runtime/cgo"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -322,6 +321,15 @@ func (e *Engine) ScanFunc(data []byte, fn func(Finding) error) error {
 }
 
 func (e *Engine) scan(op string, data []byte, fn func(Finding) error) error {
+	return e.withScratch(func(scr *C.piiscan_scratch) error {
+		return newState(e, nil, "", fn, nil).run(op, "", func(h C.uintptr_t) (C.piiscan_status, error) {
+			return C.pgo_scan(e.c, cBytes(data), C.size_t(len(data)), e.opts, scr, h), nil
+		})
+	})
+}
+
+// withScratch runs f with one of e's scratches, e held open meanwhile.
+func (e *Engine) withScratch(f func(scr *C.piiscan_scratch) error) error {
 	if err := e.hold(); err != nil {
 		return err
 	}
@@ -330,16 +338,8 @@ func (e *Engine) scan(op string, data []byte, fn func(Finding) error) error {
 	if err != nil {
 		return err
 	}
-	st := newState(e, nil, "", fn, nil)
-	h := cgo.NewHandle(st)
-	var p unsafe.Pointer
-	if len(data) > 0 {
-		p = unsafe.Pointer(&data[0])
-	}
-	rc := C.pgo_scan(e.c, p, C.size_t(len(data)), e.opts, scr, C.uintptr_t(h))
-	h.Delete()
-	e.putScratch(scr)
-	return st.result(op, "", rc, nil)
+	defer e.putScratch(scr)
+	return f(scr)
 }
 
 // ScanFile scans the file at path: its text, or the text of the document
@@ -358,71 +358,33 @@ func (e *Engine) scan(op string, data []byte, fn func(Finding) error) error {
 // Stop); ctx.Err() if ctx is cancelled (checked before each event: a long
 // stretch without findings cannot be interrupted).
 func (e *Engine) ScanFile(ctx context.Context, path string, fn func(Event) error) error {
-	const op = "ScanFile"
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := e.hold(); err != nil {
-		return err
-	}
-	defer e.unhold()
-	scr, err := e.getScratch()
+	ctx, err := liveCtx(ctx)
 	if err != nil {
 		return err
 	}
-	defer e.putScratch(scr)
-	st := newState(e, ctx, "", nil, fn)
-	h := cgo.NewHandle(st)
-	defer h.Delete()
-	cpath := C.CString(path)
-	defer C.free(unsafe.Pointer(cpath))
-	want := C.int(0)
-	if fn != nil {
-		want = 1
-	}
-	rc, errno := C.pgo_scan_file(e.c, cpath, e.opts, scr, want, want, C.uintptr_t(h))
-	return st.result(op, path, rc, errno)
+	return e.withScratch(func(scr *C.piiscan_scratch) error {
+		cpath := C.CString(path)
+		defer C.free(unsafe.Pointer(cpath))
+		return newState(e, ctx, "", nil, fn).run("ScanFile", path, func(h C.uintptr_t) (C.piiscan_status, error) {
+			rc, errno := C.pgo_scan_file(e.c, cpath, e.opts, scr, wants(fn), wants(fn), h)
+			return rc, errno
+		})
+	})
 }
 
 // ScanBlob is ScanFile for the bytes of a file held in memory (an e-mail
 // attachment, an upload); name is the path used in findings and reports
 // ("-" if empty), and the hint that breaks type ties (".eml").
 func (e *Engine) ScanBlob(ctx context.Context, data []byte, name string, fn func(Event) error) error {
-	const op = "ScanBlob"
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := e.hold(); err != nil {
-		return err
-	}
-	defer e.unhold()
-	scr, err := e.getScratch()
+	ctx, err := liveCtx(ctx)
 	if err != nil {
 		return err
 	}
-	defer e.putScratch(scr)
-	st := newState(e, ctx, "", nil, fn)
-	h := cgo.NewHandle(st)
-	defer h.Delete()
-	var cname *C.char // NULL: the library names it "-"
-	if name != "" {
-		cname = C.CString(name)
-		defer C.free(unsafe.Pointer(cname))
-	}
-	want := C.int(0)
-	if fn != nil {
-		want = 1
-	}
-	var p unsafe.Pointer
-	if len(data) > 0 {
-		p = unsafe.Pointer(&data[0])
-	}
-	rc := C.pgo_scan_blob(e.c, p, C.size_t(len(data)), cname, e.opts, scr, want, want, C.uintptr_t(h))
-	return st.result(op, name, rc, nil)
+	return e.withScratch(func(scr *C.piiscan_scratch) error {
+		cname, free := cName(name)
+		defer free()
+		return newState(e, ctx, "", nil, fn).run("ScanBlob", name, func(h C.uintptr_t) (C.piiscan_status, error) {
+			return C.pgo_scan_blob(e.c, cBytes(data), C.size_t(len(data)), cname, e.opts, scr, wants(fn), wants(fn), h), nil
+		})
+	})
 }

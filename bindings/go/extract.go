@@ -8,7 +8,6 @@ import "C"
 
 import (
 	"context"
-	"runtime/cgo"
 	"unsafe"
 )
 
@@ -72,10 +71,8 @@ func extractOptions(op string, opts []Option) (*C.piiscan_options, error) {
 // cancelled (checked before each event). A panic in fn is re-raised.
 func ExtractTextFile(ctx context.Context, path string, fn func(Event) error, opts ...Option) error {
 	const op = "ExtractTextFile"
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := ctx.Err(); err != nil {
+	ctx, err := liveCtx(ctx)
+	if err != nil {
 		return err
 	}
 	copts, err := extractOptions(op, opts)
@@ -83,13 +80,12 @@ func ExtractTextFile(ctx context.Context, path string, fn func(Event) error, opt
 		return err
 	}
 	defer C.piiscan_options_free(copts)
-	st := newState(nil, ctx, "", nil, fn)
-	h := cgo.NewHandle(st)
-	defer h.Delete()
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
-	rc, errno := C.pgo_extract_text_file(cpath, copts, C.uintptr_t(h))
-	return st.result(op, path, rc, errno)
+	return newState(nil, ctx, "", nil, fn).run(op, path, func(h C.uintptr_t) (C.piiscan_status, error) {
+		rc, errno := C.pgo_extract_text_file(cpath, copts, h)
+		return rc, errno
+	})
 }
 
 // ExtractTextBlob is ExtractTextFile for the bytes of a file held in
@@ -97,10 +93,8 @@ func ExtractTextFile(ctx context.Context, path string, fn func(Event) error, opt
 // and the hint that breaks type ties (".eml").
 func ExtractTextBlob(ctx context.Context, data []byte, name string, fn func(Event) error, opts ...Option) error {
 	const op = "ExtractTextBlob"
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := ctx.Err(); err != nil {
+	ctx, err := liveCtx(ctx)
+	if err != nil {
 		return err
 	}
 	copts, err := extractOptions(op, opts)
@@ -108,20 +102,11 @@ func ExtractTextBlob(ctx context.Context, data []byte, name string, fn func(Even
 		return err
 	}
 	defer C.piiscan_options_free(copts)
-	st := newState(nil, ctx, "", nil, fn)
-	h := cgo.NewHandle(st)
-	defer h.Delete()
-	var cname *C.char // NULL: the library names it "-"
-	if name != "" {
-		cname = C.CString(name)
-		defer C.free(unsafe.Pointer(cname))
-	}
-	var p unsafe.Pointer
-	if len(data) > 0 {
-		p = unsafe.Pointer(&data[0])
-	}
-	rc := C.pgo_extract_text_blob(p, C.size_t(len(data)), cname, copts, C.uintptr_t(h))
-	return st.result(op, name, rc, nil)
+	cname, free := cName(name)
+	defer free()
+	return newState(nil, ctx, "", nil, fn).run(op, name, func(h C.uintptr_t) (C.piiscan_status, error) {
+		return C.pgo_extract_text_blob(cBytes(data), C.size_t(len(data)), cname, copts, h), nil
+	})
 }
 
 // ExtractText extracts the text of the file at path as ExtractTextFile

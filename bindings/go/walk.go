@@ -135,10 +135,8 @@ func Walk(ctx context.Context, root string, fn func(WalkEntry) error, opts ...Wa
 }
 
 func walk(ctx context.Context, op, root string, fn func(WalkEntry) error, opts []WalkOption) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := ctx.Err(); err != nil {
+	ctx, err := liveCtx(ctx)
+	if err != nil {
 		return err
 	}
 	w, err := newWalker(op, opts)
@@ -148,12 +146,12 @@ func walk(ctx context.Context, op, root string, fn func(WalkEntry) error, opts [
 	defer C.piiscan_walker_free(w)
 	st := newState(nil, ctx, "", nil, nil)
 	st.onWalk = fn
-	h := cgo.NewHandle(st)
-	defer h.Delete()
 	croot := C.CString(root)
 	defer C.free(unsafe.Pointer(croot))
-	rc, errno := C.pgo_walk(w, croot, C.uintptr_t(h))
-	return st.result(op, root, rc, errno)
+	return st.run(op, root, func(h C.uintptr_t) (C.piiscan_status, error) {
+		rc, errno := C.pgo_walk(w, croot, h)
+		return rc, errno
+	})
 }
 
 //export pgoOnWalk
