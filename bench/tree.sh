@@ -25,12 +25,8 @@ while [ $# -gt 0 ]; do
 done
 command -v rg >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y ripgrep >/dev/null; }
 
-echo "== building piiscan (Release) in $build"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DPIISCAN_BUILD_TESTS=OFF \
-    >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
-cmake --build "$build" --target piiscan_cli bench_gen -j "$(nproc)" >"$build.build.log" 2>&1 ||
-    { tail -n 40 "$build.build.log"; exit 1; }
-piiscan="$build/cli/piiscan"
+. "$here/cli-common.sh"
+build_cli
 
 # ---- the tree: the prose generator's text in files of 1-12 KiB, 100 per directory
 dir="$data/tree-$files"
@@ -63,20 +59,6 @@ fi
 bytes=$(find "$dir" -type f -name '*.txt' -printf '%s\n' | awk '{ s += $1 } END { print s }')
 echo "== $files files, $((bytes / 1048576)) MiB"
 
-out_tmp=$(mktemp)
-trap 'rm -f "$out_tmp"' EXIT
-now() { echo "$EPOCHREALTIME"; }
-best() {
-    local b="" t0 t1 d
-    for _ in $(seq "$runs"); do
-        t0=$(now)
-        "$@" >"$out_tmp" 2>&1 || [ $? = 1 ]
-        t1=$(now)
-        d=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-        b=$(awk -v a="$b" -v d="$d" 'BEGIN { print (a == "" || d < a) ? d : a }')
-    done
-    echo "$b"
-}
 cat $(find "$dir" -type f | head -n 1) >/dev/null
 find "$dir" -type f -exec cat {} + >/dev/null # warm the page cache
 t_rg1=$(best rg -j1 -c -f "$here/rg_patterns.txt" "$dir")

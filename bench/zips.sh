@@ -34,12 +34,8 @@ need ugrep ugrep
 need unzip unzip
 need python3 python3
 
-echo "== building piiscan (Release) in $build"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DPIISCAN_BUILD_TESTS=OFF \
-    >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
-cmake --build "$build" --target piiscan_cli bench_gen -j "$(nproc)" >"$build.build.log" 2>&1 ||
-    { tail -n 40 "$build.build.log"; exit 1; }
-piiscan="$build/cli/piiscan"
+. "$here/cli-common.sh"
+build_cli
 
 # ---- corpus: the prose generator's text cut into 2-16 KiB files, 50 zips ----
 dir="$data/zips-${mib}M"
@@ -74,21 +70,6 @@ print(sum(i.file_size for z in glob.glob(sys.argv[1]+'/*.zip') for i in zipfile.
 zbytes=$(cat "$dir"/*.zip | wc -c)
 echo "== $((bytes / 1048576)) MiB of text in $((zbytes / 1048576)) MiB of zips"
 
-now() { echo "$EPOCHREALTIME"; }
-out_tmp=$(mktemp)
-trap 'rm -f "$out_tmp"' EXIT
-best() { # command... -> best wall seconds of $runs runs
-    local b="" t0 t1 d
-    for _ in $(seq "$runs"); do
-        t0=$(now)
-        # to a file, not /dev/null: ugrep notices /dev/null and skips the search
-        "$@" >"$out_tmp" 2>&1 || [ $? = 1 ]
-        t1=$(now)
-        d=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-        b=$(awk -v a="$b" -v d="$d" 'BEGIN { print (a == "" || d < a) ? d : a }')
-    done
-    echo "$b"
-}
 # ugrep -P runs its own converter over a pattern before PCRE2 and refuses
 # an anchor inside an alternation, "(?:^|[^0-9])", and several -e/-f
 # patterns are combined the same way.  So: one alternation, with the
