@@ -18,15 +18,22 @@ const piiscan_engine *t_default_engine(void)
     return default_engine;
 }
 
+/* v with room for one more of n elements of `size` (doubling *cap). */
+static void *grow(void *v, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return v;
+    *cap = *cap ? *cap * 2 : 16;
+    v = realloc(v, *cap * size);
+    if (!v)
+        abort();
+    return v;
+}
+
 static int collect(const piiscan_finding *f, void *user)
 {
     tfindings *out = user;
-    if (out->n == out->cap) {
-        out->cap = out->cap ? out->cap * 2 : 16;
-        out->v = realloc(out->v, out->cap * sizeof *out->v);
-        if (!out->v)
-            abort();
-    }
+    out->v = grow(out->v, out->n, &out->cap, sizeof *out->v);
     tfinding *t = &out->v[out->n++];
     memset(t, 0, sizeof *t);
     snprintf(t->type, sizeof t->type, "%s", f->type);
@@ -173,12 +180,7 @@ static void copy_str(char *dst, size_t cap, const char *src)
 static int fs_on_finding(const piiscan_finding *f, void *user)
 {
     tfilescan *s = user;
-    if (s->nf == s->capf) {
-        s->capf = s->capf ? s->capf * 2 : 16;
-        s->f = realloc(s->f, s->capf * sizeof *s->f);
-        if (!s->f)
-            abort();
-    }
+    s->f = grow(s->f, s->nf, &s->capf, sizeof *s->f);
     tfile_finding *t = &s->f[s->nf++];
     copy_str(t->path, sizeof t->path, f->path);
     copy_str(t->type, sizeof t->type, f->type);
@@ -194,12 +196,7 @@ static int fs_on_finding(const piiscan_finding *f, void *user)
 static int fs_on_file(const piiscan_file_report *r, void *user)
 {
     tfilescan *s = user;
-    if (s->nr == s->capr) {
-        s->capr = s->capr ? s->capr * 2 : 16;
-        s->r = realloc(s->r, s->capr * sizeof *s->r);
-        if (!s->r)
-            abort();
-    }
+    s->r = grow(s->r, s->nr, &s->capr, sizeof *s->r);
     treport *t = &s->r[s->nr++];
     copy_str(t->path, sizeof t->path, r->path);
     copy_str(t->format, sizeof t->format, r->format);
