@@ -121,6 +121,24 @@ static long spine_part(px_zip *z, const hpf *h, size_t k)
     return -1;
 }
 
+/* The parts named prefix*.xml not read yet, in name order. */
+static int read_unread(xt_out *o, px_zip *z, const char *prefix, unsigned char *done,
+                       size_t *sections)
+{
+    size_t *idx = NULL;
+    size_t n = xt_parts_matching(z, prefix, ".xml", &idx);
+    int r = PX_CONTINUE;
+    for (size_t i = 0; i < n && r == PX_CONTINUE; i++) {
+        if (done[idx[i]])
+            continue;
+        done[idx[i]] = 1;
+        xt_break(o, PX_BREAK_PART);
+        r = xt_parse_part(o, z, idx[i], &sec_handlers, sections);
+    }
+    free(idx);
+    return r;
+}
+
 static int read_sections(xt_out *o, px_zip *z, unsigned char *done, size_t *sections)
 {
     hpf h;
@@ -146,29 +164,10 @@ static int read_sections(xt_out *o, px_zip *z, unsigned char *done, size_t *sect
     if (r != PX_CONTINUE)
         return r;
 
-    idx = NULL;
-    n = xt_parts_matching(z, "Contents/section", ".xml", &idx);
-    for (size_t i = 0; i < n && r == PX_CONTINUE; i++) {
-        if (done[idx[i]])
-            continue;
-        done[idx[i]] = 1;
-        xt_break(o, PX_BREAK_PART);
-        r = xt_parse_part(o, z, idx[i], &sec_handlers, sections);
-    }
-    free(idx);
-    if (r != PX_CONTINUE)
-        return r;
-
+    r = read_unread(o, z, "Contents/section", done, sections);
     /* master pages: text printed on every page (background text, forms) */
-    n = xt_parts_matching(z, "Contents/masterpage", ".xml", &idx);
-    for (size_t i = 0; i < n && r == PX_CONTINUE; i++) {
-        if (done[idx[i]])
-            continue;
-        done[idx[i]] = 1;
-        xt_break(o, PX_BREAK_PART);
-        r = xt_parse_part(o, z, idx[i], &sec_handlers, sections);
-    }
-    free(idx);
+    if (r == PX_CONTINUE)
+        r = read_unread(o, z, "Contents/masterpage", done, sections);
     return r;
 }
 
