@@ -10,6 +10,12 @@
 #if defined(__SSE2__) && !defined(PII_NO_SIMD)
 #include <emmintrin.h>
 #endif
+/* The segment skip needs AVX2 (PSHUFB on 32 bytes), beyond x86-64's
+ * baseline: compiled for that target alone and chosen at run time. */
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__) && !defined(PII_NO_SIMD)
+#define PII_HAVE_SEGMENT_SKIP 1
+#include <immintrin.h>
+#endif
 
 void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_digits, int want_at)
 {
@@ -17,6 +23,11 @@ void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_dig
     pf->min_digits = min_digits;
     pf->sat_digits = sat_digits < PII_CLUSTER_SATURATED ? PII_CLUSTER_SATURATED : sat_digits;
     pf->want_at = want_at;
+    pf->sk_block = UINT64_MAX;
+    pf->sk_n = 0;
+#ifdef PII_HAVE_SEGMENT_SKIP
+    pf->segment_skip = min_digits > 1 && __builtin_cpu_supports("avx2");
+#endif
 }
 
 static uint64_t sub_sat(uint64_t a, uint64_t b)
@@ -196,6 +207,176 @@ static size_t skip_boring(const uint8_t *p, size_t n, int want_at)
     return n;
 }
 
+#ifdef PII_HAVE_SEGMENT_SKIP
+/* A skip shorter than PII_SKIP_SHORT bytes is short; after
+ * PII_SKIP_SHORT_RUN short ones in a row the skip pauses for
+ * PII_SKIP_PAUSE bytes. */
+#define PII_SKIP_SHORT 48
+#define PII_SKIP_SHORT_RUN 16
+#define PII_SKIP_PAUSE 8192
+
+/* ---- segment skip -------------------------------------------------------------
+ *
+ * Most clusters of prose are short (a date, a price, "3개"): the walk above
+ * spends about 250 instructions on each, nearly all of them mispredicted
+ * branches, to learn that it is below every trigger.  The skip looks at 64
+ * bytes at a time with bit masks instead, and hands the walk only the
+ * *segments* that may hold a cluster of at least min_digits members.
+ *
+ * A segment is a run of bytes between two breakers, byte by byte the
+ * walk's set (ASCII \n \r \t , ; | " ' = : / < > and lead bytes >= 0xC0
+ * other than C2 C3 E2 E3 EF, which the walk calls breakers whatever
+ * follows), so every cluster of the walk lies inside one segment.  (The
+ * walk also closes a cluster after four gap characters; testing that here
+ * with bit masks cost more than it saved.)  Its members are counted generously: ASCII digits, * # x X, and every lead
+ * byte C2 C3 E2 E3 EF (one per character, as the walk counts ０-９ ● ×), so
+ * a cluster has at most its segment's count of members: a segment below
+ * min_digits with no '@' holds no window.
+ *
+ * The walk resumes at the first member of a segment that reaches
+ * min_digits members or holds an '@'; whatever the skip passed over closed
+ * no cluster of the walk's that could become a window, and the walk is not
+ * in a cluster there (it only skips while none is open). */
+
+/* Per-byte classes of 32 bytes as bit masks.  Nibble tables (both nibbles
+ * looked up, the two results ANDed) give each ASCII byte exactly one of
+ * these bits or none.  The values are chosen so that one signed comparison
+ * tells a class apart: '@' is the sign bit, members are above 0x0F,
+ * breakers below 0x10. */
+enum {
+    SB_BRK0 = 0x01,  /* \t \n \r */
+    SB_BRK2 = 0x02,  /* " ' , / */
+    SB_BRK3 = 0x04,  /* : ; < = > */
+    SB_BRK7 = 0x08,  /* | */
+    SB_DIGIT = 0x10, /* 0-9 */
+    SB_MASK2 = 0x20, /* # * */
+    SB_XMASK = 0x40, /* X x */
+    SB_AT = 0x80     /* @ */
+};
+
+/* Classifies the 64 bytes at q: members, breakers and '@' as bit masks. */
+__attribute__((target("avx2"))) static inline void seg_classify(const uint8_t *q, uint64_t *out_member,
+                                                                uint64_t *out_breaker, uint64_t *out_at)
+{
+    const __m256i lut_hi = _mm256_setr_epi8(
+        SB_BRK0, 0, SB_BRK2 | SB_MASK2, SB_DIGIT | SB_BRK3, (char)SB_AT, SB_XMASK, 0, SB_BRK7 | SB_XMASK,
+        0, 0, 0, 0, 0, 0, 0, 0,
+        SB_BRK0, 0, SB_BRK2 | SB_MASK2, SB_DIGIT | SB_BRK3, (char)SB_AT, SB_XMASK, 0, SB_BRK7 | SB_XMASK,
+        0, 0, 0, 0, 0, 0, 0, 0);
+    const __m256i lut_lo = _mm256_setr_epi8(
+        (char)(SB_DIGIT | SB_AT), SB_DIGIT, SB_DIGIT | SB_BRK2, SB_DIGIT | SB_MASK2, SB_DIGIT, SB_DIGIT,
+        SB_DIGIT, SB_DIGIT | SB_BRK2, SB_DIGIT | SB_XMASK, SB_DIGIT | SB_BRK0, SB_BRK0 | SB_BRK3 | SB_MASK2,
+        SB_BRK3, SB_BRK2 | SB_BRK3 | SB_BRK7, SB_BRK0 | SB_BRK3, SB_BRK3, SB_BRK2,
+        (char)(SB_DIGIT | SB_AT), SB_DIGIT, SB_DIGIT | SB_BRK2, SB_DIGIT | SB_MASK2, SB_DIGIT, SB_DIGIT,
+        SB_DIGIT, SB_DIGIT | SB_BRK2, SB_DIGIT | SB_XMASK, SB_DIGIT | SB_BRK0, SB_BRK0 | SB_BRK3 | SB_MASK2,
+        SB_BRK3, SB_BRK2 | SB_BRK3 | SB_BRK7, SB_BRK0 | SB_BRK3, SB_BRK3, SB_BRK2);
+    const __m256i nib = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
+    const __m256i de = _mm256_set1_epi8((char)0xDE), c2 = _mm256_set1_epi8((char)0xC2);
+    const __m256i ef = _mm256_set1_epi8((char)0xEF), bf = _mm256_set1_epi8((char)0xBF);
+    uint64_t m = 0, b = 0, a = 0;
+    for (int h = 0; h < 2; h++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(q + 32 * h));
+        __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nib);
+        __m256i cls = _mm256_and_si256(_mm256_shuffle_epi8(lut_hi, hi),
+                                       _mm256_shuffle_epi8(lut_lo, _mm256_and_si256(v, nib)));
+        uint32_t member = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(cls, nib));
+        uint32_t classed = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(cls, zero));
+        /* Non-ASCII: C2 C3 E2 E3 EF start the walk's separators and masks
+         * (members here, generously: (b & 0xDE) == 0xC2 is C2 C3 E2 E3); any
+         * other byte >= C0 is a breaker (signed, > 0xBF is C0..FF or ASCII). */
+        uint32_t keep = (uint32_t)_mm256_movemask_epi8(
+            _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_and_si256(v, de), c2), _mm256_cmpeq_epi8(v, ef)));
+        uint32_t lead = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(v, bf)) &
+                        (uint32_t)_mm256_movemask_epi8(v);
+        m |= (uint64_t)(member | keep) << (32 * h);
+        b |= (uint64_t)((classed & ~member) | (lead & ~keep)) << (32 * h);
+        a |= (uint64_t)(uint32_t)_mm256_movemask_epi8(cls) << (32 * h);
+    }
+    *out_member = m;
+    *out_breaker = b;
+    *out_at = a;
+}
+
+/* Classifies the blocks from bb (64-aligned, inside the text) on, up to
+ * PII_SKIP_BLOCKS of them and no further than the text's end. */
+__attribute__((target("avx2"))) static void segment_blocks(pii_prefilter *pf, const uint8_t *text,
+                                                           uint64_t base, uint64_t bb, uint64_t end)
+{
+    unsigned n = 0;
+    for (; n < PII_SKIP_BLOCKS && bb + 64 * (n + 1) <= end; n++)
+        seg_classify(text + (size_t)(bb - base) + 64 * n, &pf->sk_member[n], &pf->sk_breaker[n],
+                     &pf->sk_at[n]);
+    pf->sk_block = bb;
+    pf->sk_n = n;
+}
+
+/* The first position >= base + i where the walk must go on (see above):
+ * the first member of a segment that reaches min_digits members or holds
+ * an '@'; or, where the next 64-byte block is not all in the text, the
+ * first member of the segment still open there (or the block's start).
+ * Blocks are 64-aligned in absolute positions, so a block is classified
+ * once however often the walk comes back into it. */
+__attribute__((target("popcnt,bmi,lzcnt"))) static size_t segment_skip(pii_prefilter *pf,
+                                                                       const uint8_t *text,
+                                                                       uint64_t base, size_t i,
+                                                                       size_t len)
+{
+    const uint64_t K = pf->min_digits, end = base + len;
+    uint64_t pos = base + i;
+    uint64_t bb = pos & ~(uint64_t)63;
+    if (bb < base || bb + 64 > end)
+        return i; /* the block straddles the text's start or end: the walk does it */
+    uint64_t carry = 0;              /* members of the segment open at the block start */
+    uint64_t seg_first = UINT64_MAX; /* its first member */
+    uint64_t from = ~0ull << (pos - bb); /* bits at or after pos in the first block */
+    const uint64_t at_on = pf->want_at ? ~0ull : 0;
+    for (; bb + 64 <= end; bb += 64, from = ~0ull) {
+        if (bb < pf->sk_block || bb >= pf->sk_block + 64ull * pf->sk_n)
+            segment_blocks(pf, text, base, bb, end);
+        unsigned k = (unsigned)((bb - pf->sk_block) / 64);
+        uint64_t M = pf->sk_member[k] & from, B = pf->sk_breaker[k], A = pf->sk_at[k] & from & at_on;
+        uint64_t nm = (uint64_t)__builtin_popcountll(M);
+        if (!A && carry + nm < K) {
+            /* No segment here can reach K: only the open one is carried. */
+            if (!B) {
+                if (!carry && M)
+                    seg_first = bb + (uint64_t)__builtin_ctzll(M);
+                carry += nm;
+            } else {
+                unsigned lb = 63u - (unsigned)__builtin_clzll(B);
+                uint64_t tail = lb == 63 ? 0 : M >> (lb + 1);
+                carry = (uint64_t)__builtin_popcountll(tail);
+                seg_first = carry ? bb + lb + 1 + (uint64_t)__builtin_ctzll(tail) : UINT64_MAX;
+            }
+            continue;
+        }
+        uint64_t rem = M | A;
+        /* The open segment ends at a breaker before this block's first member. */
+        if (carry && (B & ((1ull << __builtin_ctzll(rem)) - 1)))
+            carry = 0;
+        while (rem) {
+            unsigned m = (unsigned)__builtin_ctzll(rem);
+            uint64_t after = B & (~0ull << m);
+            unsigned e = after ? (unsigned)__builtin_ctzll(after) : 64;
+            uint64_t seg = (e == 64 ? ~0ull : (1ull << e) - 1) & (~0ull << m);
+            if (!carry)
+                seg_first = bb + m;
+            carry += (uint64_t)__builtin_popcountll(M & seg);
+            if (carry >= K || (A & seg))
+                return (size_t)(seg_first - base);
+            if (e >= 63) {
+                if (e == 63)
+                    carry = 0;
+                break;
+            }
+            carry = 0;
+            rem &= ~0ull << (e + 1);
+        }
+    }
+    return (size_t)((carry ? seg_first : bb) - base);
+}
+#endif
+
 int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, size_t len, int eof,
                       pii_winvec *out)
 {
@@ -212,6 +393,21 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                 }
                 i = (size_t)(at - text);
             } else {
+#ifdef PII_HAVE_SEGMENT_SKIP
+                if (pf->segment_skip && base + i >= pf->sk_resume && len - i >= 64) {
+                    size_t r = segment_skip(pf, text, base, i, len);
+                    /* Where nearly every cluster is a window (a CSV export)
+                     * the skip never gets far and only adds its cost: after
+                     * a run of short skips, the walk goes alone for a while. */
+                    if (r - i >= PII_SKIP_SHORT)
+                        pf->sk_short = 0;
+                    else if (++pf->sk_short >= PII_SKIP_SHORT_RUN) {
+                        pf->sk_short = 0;
+                        pf->sk_resume = base + r + PII_SKIP_PAUSE;
+                    }
+                    i = r;
+                }
+#endif
                 i += skip_boring(text + i, len - i, pf->want_at);
                 /* Most numbers in prose are short and end at a breaker
                  * ("3월", "12,000원", "10:22"): a cluster that would open

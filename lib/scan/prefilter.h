@@ -46,6 +46,9 @@
 /* Bytes before an '@' where an e-mail address may start (local part <= 64). */
 #define PII_AT_BACK 64
 
+/* Blocks of 64 bytes the segment skip classifies in one go. */
+#define PII_SKIP_BLOCKS 16
+
 /* A candidate window: matches may start in [ws, we). */
 typedef struct pii_window {
     uint64_t ws, we;
@@ -79,6 +82,17 @@ typedef struct pii_prefilter {
     unsigned min_digits; /* 0: no digit-triggered pattern */
     unsigned sat_digits;
     int want_at;
+    /* Segment skip (see pii_prefilter_run): 1 when the AVX2 pre-pass runs,
+     * chosen at init from the CPU; tests set 0 to compare with the walk. */
+    int segment_skip;
+    /* The skip classifies PII_SKIP_BLOCKS 64-byte blocks at a time (from
+     * sk_block, absolute and 64-aligned; sk_n of them are held) and keeps
+     * their masks, so the walk coming back into them costs no second look. */
+    uint64_t sk_block;
+    unsigned sk_n;
+    unsigned sk_short;  /* skips in a row that got nowhere much */
+    uint64_t sk_resume; /* no skip before this position */
+    uint64_t sk_member[PII_SKIP_BLOCKS], sk_breaker[PII_SKIP_BLOCKS], sk_at[PII_SKIP_BLOCKS];
 } pii_prefilter;
 
 void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_digits, int want_at);

@@ -357,3 +357,102 @@ Test(perf_filters, rejects_run_never_rejects_what_the_validator_accepts)
     cr_assert_geq(checked, 3, "kr_rrn, kr_frn and card have the shortcut");
     cr_assert_gt(rejected, 1000);
 }
+
+/* Text for the prefilter: digit runs of every length, the separators and
+ * masks values use (ASCII and multi-byte), breakers, Hangul, ASCII words,
+ * '@', lone and cut UTF-8 bytes: clusters of every size, split and joined
+ * in every way the segment skip's rules tell apart. */
+static size_t random_cluster_text(uint8_t *out, size_t cap, uint64_t *seed)
+{
+    static const char *const pieces[] = {
+        "0", "1234", "900101", "1234567", "12345678901", "-", " ", "  ", ".", "(", ")", "+82",
+        "*", "#", "x", "X", "xx", "abc", "Order", "a", "@", "\n", ",", ":", "/", "|", "'", "\t",
+        "\xEF\xBC\x91",        /* １ */
+        "\xEF\xBC\x8D",        /* － */
+        "\xE2\x80\x93",        /* – */
+        "\xE2\x97\x8F",        /* ● */
+        "\xC3\x97",            /* × */
+        "\xC2\xA0",            /* NBSP */
+        "\xE3\x80\x80",        /* ideographic space */
+        "\xEA\xB0\x80",        /* 가 */
+        "\xEB\x85\x84",        /* 년 */
+        "\xEF", "\xE2\x80", "\xC3", "\x80", "\xFF", "\xF0\x9F\x98\x80", "\x01",
+    };
+    const size_t np = sizeof pieces / sizeof *pieces;
+    size_t n = 0;
+    /* Some texts are mostly digits and gaps (long, dense clusters), some
+     * mostly words (short ones). */
+    unsigned dense = (unsigned)(rng_next(seed) % 4);
+    while (n + 8 < cap) {
+        size_t r = (size_t)(rng_next(seed) % np);
+        if (dense && rng_next(seed) % 4 < dense)
+            r = (size_t)(rng_next(seed) % 16);
+        size_t l = strlen(pieces[r]);
+        memcpy(out + n, pieces[r], l);
+        n += l;
+    }
+    return n;
+}
+
+/* Runs the prefilter over text in pieces cut at the given ends (the last
+ * one with eof), with or without the segment skip; returns its windows. */
+static size_t prefilter_windows(const uint8_t *text, size_t len, const size_t *cuts, size_t ncuts,
+                                unsigned min_digits, int want_at, int skip, pii_winvec *out)
+{
+    pii_prefilter pf;
+    pii_prefilter_init(&pf, min_digits, 13, want_at);
+    if (!skip)
+        pf.segment_skip = 0;
+    out->first = out->n = 0;
+    for (size_t c = 0; c <= ncuts; c++) {
+        size_t end = c < ncuts ? cuts[c] : len;
+        cr_assert_eq(pii_prefilter_run(&pf, text, 0, end, c == ncuts, out), 0);
+    }
+    return out->n;
+}
+
+/* The segment skip only passes over what the walk would have passed over:
+ * with it, the prefilter emits exactly the windows it emits without it,
+ * for every trigger, with and without '@', and however the text arrives. */
+Test(perf_filters, segment_skip_emits_the_windows_of_the_walk)
+{
+    pii_prefilter probe;
+    pii_prefilter_init(&probe, 7, 13, 1);
+    if (!probe.segment_skip)
+        cr_log_info("this CPU runs no segment skip: the walk is compared with itself");
+    uint64_t seed = 11;
+    static uint8_t text[4096];
+    pii_winvec a = {0}, b = {0};
+    size_t windows = 0;
+    for (int round = 0; round < 600; round++) {
+        size_t len = random_cluster_text(text, 64 + (size_t)(rng_next(&seed) % (sizeof text - 64)), &seed);
+        unsigned min_digits = (unsigned)(2 + rng_next(&seed) % 12);
+        int want_at = (int)(rng_next(&seed) % 2);
+        size_t cuts[4], ncuts = (size_t)(rng_next(&seed) % 4);
+        for (size_t c = 0; c < ncuts; c++)
+            cuts[c] = (size_t)(rng_next(&seed) % (len + 1));
+        for (size_t c = 1; c < ncuts; c++) /* ascending */
+            for (size_t d = c; d > 0 && cuts[d - 1] > cuts[d]; d--) {
+                size_t t = cuts[d];
+                cuts[d] = cuts[d - 1];
+                cuts[d - 1] = t;
+            }
+        size_t na = prefilter_windows(text, len, cuts, ncuts, min_digits, want_at, 1, &a);
+        size_t nb = prefilter_windows(text, len, cuts, ncuts, min_digits, want_at, 0, &b);
+        cr_assert_eq(na, nb, "round %d (len %zu, min %u, at %d): %zu windows with the skip, %zu without",
+                     round, len, min_digits, want_at, na, nb);
+        for (size_t k = 0; k < na; k++) {
+            const pii_window *x = &a.v[k], *y = &b.v[k];
+            cr_assert(x->ws == y->ws && x->we == y->we && x->cs == y->cs && x->se == y->se &&
+                          x->count == y->count && x->group == y->group && x->groups == y->groups &&
+                          x->at == y->at,
+                      "round %d: window %zu differs: [%llu,%llu) count %u vs [%llu,%llu) count %u", round,
+                      k, (unsigned long long)x->ws, (unsigned long long)x->we, x->count,
+                      (unsigned long long)y->ws, (unsigned long long)y->we, y->count);
+        }
+        windows += na;
+    }
+    cr_assert_gt(windows, 1000, "the texts should make windows (%zu)", windows);
+    free(a.v);
+    free(b.v);
+}
