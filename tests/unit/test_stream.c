@@ -297,3 +297,40 @@ Test(stream, email_only_engine_every_split)
     piiscan_engine_free(e);
     piiscan_patterns_free(set);
 }
+
+/* Line numbers over a long text: lines of every length from empty to a
+ * few kilobytes (the newline count goes 16 bytes at a time in batches of
+ * 4080, with a byte loop for the rest), a phone number at the start of
+ * every 97th line, whole and in odd-sized chunks.  The expected line is
+ * the loop's own counter, not the scanner's output. */
+Test(stream, line_numbers_over_long_and_short_lines)
+{
+    size_t cap = 4u << 20, n = 0;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    unsigned want_lines[200];
+    size_t nwant = 0;
+    uint64_t seed = 7;
+    for (unsigned line = 1; n + 9000 < cap && nwant < 200; line++) {
+        if (line % 97 == 0) {
+            n += (size_t)sprintf(text + n, "tel 010-2345-%04u ", line % 10000);
+            want_lines[nwant++] = line;
+        }
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        size_t len = (size_t)(seed >> 33) % (line % 13 == 0 ? 8200 : 90);
+        for (size_t k = 0; k < len; k++)
+            text[n++] = (char)"abc de."[k % 7];
+        text[n++] = '\n';
+    }
+    tfindings whole = {0}, chunked = {0};
+    cr_assert_eq(t_scan(t_default_engine(), NULL, text, n, &whole), PIISCAN_OK);
+    cr_assert_eq(t_scan_chunked(t_default_engine(), NULL, text, n, 4093, &chunked), PIISCAN_OK);
+    cr_assert_eq(whole.n, nwant);
+    for (size_t i = 0; i < nwant; i++)
+        cr_assert_eq(whole.v[i].line, want_lines[i], "finding %zu: line %llu, want %u", i,
+                     (unsigned long long)whole.v[i].line, want_lines[i]);
+    cr_assert(t_same(&whole, &chunked));
+    t_free(&whole);
+    t_free(&chunked);
+    free(text);
+}
