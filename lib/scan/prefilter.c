@@ -26,7 +26,12 @@ void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_dig
     pf->sk_block = UINT64_MAX;
     pf->sk_n = 0;
 #ifdef PII_HAVE_SEGMENT_SKIP
-    pf->segment_skip = min_digits > 1 && __builtin_cpu_supports("avx2");
+    pf->segment_skip = min_digits > 1 && __builtin_cpu_supports("avx2") &&
+                       __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+    /* PEXT/PDEP are microcoded, and slow, on AMD before Zen 3. */
+    pf->sk_pext = pf->segment_skip && !(__builtin_cpu_is("amd") && (__builtin_cpu_is("znver1") ||
+                                                                     __builtin_cpu_is("znver2") ||
+                                                                     __builtin_cpu_is("amdfam15h")));
 #endif
 }
 
@@ -310,13 +315,31 @@ __attribute__((target("avx2"))) static void segment_blocks(pii_prefilter *pf, co
     pf->sk_n = n;
 }
 
+/* Bit p set: bits p .. p+k-1 of z are all set (k >= 1), by doubling. */
+static inline uint64_t runs_of(uint64_t z, unsigned k)
+{
+    uint64_t acc = ~0ull, pw = z;
+    unsigned have = 0, pl = 1;
+    for (;;) {
+        if (k & 1) {
+            acc &= pw >> have;
+            have += pl;
+        }
+        k >>= 1;
+        if (!k)
+            return acc;
+        pw &= pw >> pl;
+        pl <<= 1;
+    }
+}
+
 /* The first position >= base + i where the walk must go on (see above):
  * the first member of a segment that reaches min_digits members or holds
  * an '@'; or, where the next 64-byte block is not all in the text, the
  * first member of the segment still open there (or the block's start).
  * Blocks are 64-aligned in absolute positions, so a block is classified
  * once however often the walk comes back into it. */
-__attribute__((target("popcnt,bmi,lzcnt"))) static size_t segment_skip(pii_prefilter *pf,
+__attribute__((target("popcnt,bmi,bmi2"))) static size_t segment_skip(pii_prefilter *pf,
                                                                        const uint8_t *text,
                                                                        uint64_t base, size_t i,
                                                                        size_t len)
@@ -338,6 +361,34 @@ __attribute__((target("popcnt,bmi,lzcnt"))) static size_t segment_skip(pii_prefi
         uint64_t nm = (uint64_t)__builtin_popcountll(M);
         if (!A && carry + nm < K) {
             /* No segment here can reach K: only the open one is carried. */
+            if (!B) {
+                if (!carry && M)
+                    seg_first = bb + (uint64_t)__builtin_ctzll(M);
+                carry += nm;
+            } else {
+                unsigned lb = 63u - (unsigned)__builtin_clzll(B);
+                uint64_t tail = lb == 63 ? 0 : M >> (lb + 1);
+                carry = (uint64_t)__builtin_popcountll(tail);
+                seg_first = carry ? bb + lb + 1 + (uint64_t)__builtin_ctzll(tail) : UINT64_MAX;
+            }
+            continue;
+        }
+        uint64_t X = M | B;
+        unsigned nx = (unsigned)__builtin_popcountll(X);
+        if (!A && pf->sk_pext && nx + carry <= 64) {
+            /* Branch-free: the block's members and breakers in order, as
+             * one bit string (PEXT of the breakers over both; 1 = breaker),
+             * with the open segment's members in front; a segment with K
+             * members is a run of K zeros. */
+            uint64_t Z = ~_pext_u64(B, X) & (nx == 64 ? ~0ull : (1ull << nx) - 1);
+            Z = carry ? (Z << carry) | ((1ull << carry) - 1) : Z;
+            uint64_t run = runs_of(Z, (unsigned)K);
+            if (run) {
+                unsigned c = (unsigned)__builtin_ctzll(run);
+                if (c < carry)
+                    return (size_t)(seg_first - base);
+                return (size_t)(bb + (uint64_t)__builtin_ctzll(_pdep_u64(1ull << (c - carry), X)) - base);
+            }
             if (!B) {
                 if (!carry && M)
                     seg_first = bb + (uint64_t)__builtin_ctzll(M);

@@ -85,6 +85,7 @@ typedef struct pii_prefilter {
     /* Segment skip (see pii_prefilter_run): 1 when the AVX2 pre-pass runs,
      * chosen at init from the CPU; tests set 0 to compare with the walk. */
     int segment_skip;
+    int sk_pext;        /* the skip may use PEXT/PDEP (fast on this CPU) */
     /* The skip classifies PII_SKIP_BLOCKS 64-byte blocks at a time (from
      * sk_block, absolute and 64-aligned; sk_n of them are held) and keeps
      * their masks, so the walk coming back into them costs no second look. */
