@@ -7,7 +7,7 @@ regex = {{LB}}[MSRDGOmsrdgo]\x20?(?:{{DIGIT}}{8}|{{DIGIT}}{3}[A-Za-z]{{DIGIT}}{4
 validator = kr_passport
 # The new form M123A4567 has 7 digits, in groups of 3 and 4.  The letter
 # may be followed by a space (M 12345678): prefix 2.
-trigger = digits 7 group 4-8 prefix 2
+trigger = keyword
 context = 여권번호, 여권, passport
 context_required = yes
 # The bare shape is a common part or product code: a code named as such right

@@ -23,6 +23,7 @@ PIISCAN_API void piiscan_engine_free(piiscan_engine *engine)
         pattern_free(&engine->p[i]);
     pii_keywords_free(&engine->kw);
     pii_keywords_free(&engine->veto);
+    pii_keywords_free(&engine->kwtrig);
     free(engine->p);
     engine->magic = 0;
     free(engine);
@@ -242,6 +243,13 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
                 break;
             }
             p->has_keywords = k > 0;
+            /* A keyword-triggered type's keywords also in a set of their
+             * own: the page is searched for those few, not for all. */
+            if (d->trigger == PII_TRIGGER_KEYWORD &&
+                pii_keywords_add(&e->kwtrig, d->context, (unsigned)(e->n - 1)) < 0) {
+                st = PIISCAN_E_NOMEM;
+                break;
+            }
         }
         p->ctx_not_before = d->ctx_not_before;
         if (d->context_not) {
@@ -259,6 +267,8 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
                 e->sat_digits = p->trigger_digits;
         } else if (p->trigger == PII_TRIGGER_AT) {
             e->has_at = 1;
+        } else if (p->trigger == PII_TRIGGER_KEYWORD) {
+            e->has_keyword = 1;
         } else {
             e->has_always = 1;
         }
@@ -273,6 +283,7 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
     }
     pii_keywords_prepare(&e->kw);
     pii_keywords_prepare(&e->veto);
+    pii_keywords_prepare(&e->kwtrig);
     for (size_t i = 0; i < e->n; i++) {
         const pii_engine_pattern *p = &e->p[i];
         if (p->trigger != PII_TRIGGER_DIGITS)

@@ -64,12 +64,13 @@ struct piiscan_engine {
     size_t n;
     unsigned min_digits; /* smallest trigger among digit-triggered patterns, 0 if none */
     unsigned sat_digits; /* largest: a cluster with this many satisfies every pattern */
-    int has_at, has_always;
+    int has_at, has_always, has_keyword;
     unsigned max_ctx_before, max_ctx_after;
     /* Every pattern's context keywords in one set (a bit per type), so the
      * text is searched for keywords once, not once per pattern. */
     pii_keywords kw;
     pii_keywords veto; /* context_not keywords, likewise */
+    pii_keywords kwtrig; /* the context keywords of `trigger = keyword` types */
     /* The digit triggers as bit sets over the digit-triggered patterns in
      * pattern order (bit t: the t-th of them), when there are at most 64
      * (trig_bits): a window switches on trig_count_on[min(count, 64)] (N <=

@@ -19,7 +19,9 @@ typedef struct pii_keyword {
 } pii_keyword;
 
 /* Versions of pii_keywords_next's block filter, narrowest first. */
-enum { PII_TEDDY_OFF = 0, PII_TEDDY_SSSE3 = 1, PII_TEDDY_AVX2 = 2 };
+enum { PII_TEDDY_OFF = 0, PII_TEDDY_SSSE3 = 1, PII_TEDDY_AVX2 = 2, PII_TEDDY_FEW = 3 };
+/* Up to this many distinct 3-byte starts: the FEW filter compares them. */
+#define PII_FEW_STARTS 4
 #define PII_TEDDY_NPOS 5 /* bytes of a start the Teddy filter looks at */
 
 typedef struct pii_keywords {
@@ -47,6 +49,12 @@ typedef struct pii_keywords {
      * (PII_TEDDY_*); tests may lower it to check the others. */
     uint8_t teddy;
     uint8_t teddy_lo[PII_TEDDY_NPOS][16], teddy_hi[PII_TEDDY_NPOS][16];
+    /* A set of a few keywords of at least 3 bytes (the keywords that
+     * trigger a search; not the big context set) is cheaper to find by
+     * comparing its distinct first 3 bytes outright (teddy = PII_TEDDY_FEW):
+     * few[s] are those bytes, lowered; fold[s] has 0x20 where they are ASCII
+     * letters (the text byte is ORed with it, to match either case). */
+    uint8_t nfew, few[PII_FEW_STARTS][3], fold[PII_FEW_STARTS][3];
     /* Keywords by their first two bytes: head[a << 8 | b] is 1 + the first
      * entry of a chain in ent (0: none); ent[i] = {keyword, 1 + next}. */
     uint32_t *head;

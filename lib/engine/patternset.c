@@ -318,6 +318,8 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
             d->trigger = PII_TRIGGER_ALWAYS;
         } else if (!strcmp(val, "at")) {
             d->trigger = PII_TRIGGER_AT;
+        } else if (!strcmp(val, "keyword")) {
+            d->trigger = PII_TRIGGER_KEYWORD;
         } else if (!strncmp(val, "digits", 6) && (val[6] == ' ' || val[6] == '\t')) {
             /* "digits N [group G] [prefix B]", keywords in that order. */
             char *rest = trim(val + 6), *g = strstr(rest, "group"), *b = strstr(rest, "prefix");
@@ -353,7 +355,8 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
             d->trigger_group_max = gmax;
             d->trigger_prefix = bv;
         } else {
-            PARSE_FAIL(ps, d->id, "trigger must be 'digits N [group G[-H]] [prefix B]', 'at' or 'always'");
+            PARSE_FAIL(ps, d->id,
+                       "trigger must be 'digits N [group G[-H]] [prefix B]', 'at', 'keyword' or 'always'");
         }
     } else if (!strcmp(key, "context")) {
         r = set_string(&d->context, val, append);
@@ -405,6 +408,15 @@ static piiscan_status check_def(const pii_pattern_def *d, piiscan_error **error)
     const char *src = d->source;
     if (!d->regex)
         goto no_regex;
+    if (d->trigger == PII_TRIGGER_KEYWORD && (!d->ctx_required || !d->context || !*d->context)) {
+        /* Searched only near its keywords: without required ones it would
+         * never be searched where it is reported. */
+        if (error)
+            *error = pii_error_new(src, d->line, d->id,
+                                   "[%s] trigger = keyword needs context keywords and context_required = yes",
+                                   d->id);
+        return PIISCAN_E_PATTERN;
+    }
     const char *bad = NULL;
     char *ex = pii_regex_expand(d->regex, &bad);
     if (!ex) {

@@ -8,7 +8,7 @@
 
 #include "piiscan.h"
 
-enum pii_trigger { PII_TRIGGER_ALWAYS = 0, PII_TRIGGER_DIGITS = 1, PII_TRIGGER_AT = 2 };
+enum pii_trigger { PII_TRIGGER_ALWAYS = 0, PII_TRIGGER_DIGITS = 1, PII_TRIGGER_AT = 2, PII_TRIGGER_KEYWORD = 3 };
 
 /* Bounds of the format; see docs/patterns.md#limits. */
 #define PII_MAX_TYPES 256

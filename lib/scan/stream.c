@@ -765,6 +765,49 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             st = search(s, scr, pi, from, w->we, start_end, w->se, whole_cluster ? w->cs : 0, eof);
         }
     }
+    /* Patterns searched only near their keywords (`trigger = keyword`, with
+     * context required).  A match [ms, me) counts only with a keyword
+     * [k, k + len) inside [ms - before, me + after], and me - ms is at most
+     * PII_MAX_MATCH: so it starts in [k + len - after - PII_MAX_MATCH,
+     * k + before].  Keywords are few, and a value no keyword is near costs
+     * nothing (a passport number's 7 digits would otherwise open a window
+     * on every date with a time). */
+    for (uint32_t pi = 0; e->has_keyword && pi < e->n && st == PIISCAN_OK && P < pe; pi++) {
+        const pii_engine_pattern *p = &e->p[pi];
+        if (p->trigger != PII_TRIGGER_KEYWORD)
+            continue;
+        uint64_t lo = P > p->ctx_before ? P - p->ctx_before : 0;
+        uint64_t hi = pe + PII_MAX_MATCH + p->ctx_after;
+        if (lo < s->base)
+            lo = s->base;
+        if (hi > text_end)
+            hi = text_end;
+        /* The type's own keyword set, searched directly (these are few;
+         * the context cache holds every type's and is filled lazily). */
+        const pii_keywords *kt = &e->kwtrig;
+        size_t i = (size_t)(lo - s->base), to = (size_t)(hi - s->base);
+        while (st == PIISCAN_OK && (i = pii_keywords_next(kt, s->text, s->len, i, to)) != SIZE_MAX) {
+            for (uint32_t b = pii_keywords_bucket(kt, s->text, s->len, i); b && st == PIISCAN_OK;
+                 b = kt->ent[b - 1][1]) {
+                const pii_keyword *k = &kt->v[kt->ent[b - 1][0]];
+                if (!(k->mask[pi >> 3] & (1u << (pi & 7))) || i + k->len > to ||
+                    !pii_keyword_at(k, s->text, s->len, i))
+                    continue;
+                uint64_t kp = s->base + i;
+                uint64_t ws = kp + k->len > p->ctx_after + PII_MAX_MATCH
+                                  ? kp + k->len - p->ctx_after - PII_MAX_MATCH
+                                  : 0;
+                uint64_t we = kp + p->ctx_before + 1;
+                if (ws < P)
+                    ws = P;
+                if (we > pe)
+                    we = pe;
+                if (ws < we)
+                    st = search(s, scr, pi, ws, we, we, we + PII_MAX_MATCH, 0, eof);
+            }
+            i++;
+        }
+    }
     if (st != PIISCAN_OK)
         return st;
     /* This page's findings start in [P, pe), after every earlier one. */

@@ -92,18 +92,29 @@ Test(registry, none_keeps_defaults_and_hides_everything)
 
 /* The prefilter counts digit and mask characters, and the longest group of
  * adjacent ones; a pattern's `trigger = digits N group G` must not exceed
- * what the smallest accepted value has. */
-static void trigger_of(const char *file, unsigned *n, unsigned *g)
+ * what the smallest accepted value has.  A `trigger = keyword` pattern
+ * (searched near its keywords only) must require them: *keyword is set
+ * then, and *n is 0. */
+static void trigger_of(const char *file, unsigned *n, unsigned *g, int *keyword)
 {
     char path[512], line[1024];
     snprintf(path, sizeof path, "%s/patterns/%s", PII_SOURCE_DIR, file);
     FILE *f = fopen(path, "r");
     cr_assert_not_null(f, "%s", path);
     *n = *g = 0;
-    while (fgets(line, sizeof line, f))
+    *keyword = 0;
+    int required = 0;
+    while (fgets(line, sizeof line, f)) {
         if (sscanf(line, "trigger = digits %u group %u", n, g) >= 1)
             break;
+        if (!strcmp(line, "trigger = keyword\n"))
+            *keyword = 1;
+        if (!strcmp(line, "context_required = yes\n"))
+            required = 1;
+    }
     fclose(f);
+    if (*keyword)
+        cr_assert(required, "%s: trigger = keyword without context_required = yes", file);
 }
 
 static void counts(const char *v, size_t *members, size_t *longest)
@@ -149,8 +160,13 @@ Test(patterns, triggers_never_exceed_the_smallest_accepted_values)
         cr_assert(tl_run(t[i].validator, t[i].value, t[i].ctx, PIISCAN_RRN_CONTEXT).v.accept,
                   "row %zu: the example must be accepted", i);
         unsigned n, g;
+        int keyword;
         size_t members, longest;
-        trigger_of(t[i].file, &n, &g);
+        trigger_of(t[i].file, &n, &g, &keyword);
+        if (keyword) {
+            cr_assert(t[i].ctx, "row %zu: a keyword-triggered type is accepted only with context", i);
+            continue;
+        }
         counts(t[i].value, &members, &longest);
         cr_assert_gt(n, 0, "%s has a digits trigger", t[i].file);
         cr_assert_leq(n, members, "%s: digits N too high (row %zu)", t[i].file, i);

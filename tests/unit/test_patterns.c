@@ -185,6 +185,78 @@ Test(patterns, format_errors_are_reported_with_their_line)
     expect_error("[x]\nregex = a\nshape = 6+0\n", 3, "shape");
     expect_error("[x]\nregex = a\nshape = 6 | x\n", 3, "shape");
     expect_error("[x]\nregex = a\nshape = 1|2|3|4|5|6|7|8|9\n", 3, "shape");
+    expect_error("[x]\nregex = a\ntrigger = keyword\ncontext = foo\n", 2, "trigger = keyword");
+    expect_error("[x]\nregex = a\ntrigger = keyword\ncontext_required = yes\n", 2, "trigger = keyword");
+}
+
+/* `trigger = keyword`: the regex runs only near the type's keywords, and
+ * finds there exactly what a full search with the context rule finds:
+ * before a keyword (within context_after), after it (within
+ * context_before), across a page boundary of the scanner (16 KiB), and
+ * however the text arrives. */
+Test(patterns, keyword_trigger_searches_near_its_keywords)
+{
+    static const char defs[] = "[emp]\n"
+                               "regex = (?<![A-Z0-9-])EMP-[0-9]{6}(?![0-9])\n"
+                               "trigger = keyword\n"
+                               "context = 사번, employee\n"
+                               "context_required = yes\n"
+                               "context_before = 40\n"
+                               "context_after = 20\n";
+    piiscan_patterns *set = NULL;
+    piiscan_error *err = NULL;
+    cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
+    cr_assert_eq(load(set, defs, &err), PIISCAN_OK, "%s", err ? err->message : "");
+    piiscan_engine *e = compile_or_die(set);
+    size_t cap = 40000, n = 0;
+    char *text = malloc(cap);
+    cr_assert_not_null(text);
+    struct {
+        size_t at;      /* pad with filler up to here first */
+        const char *s;
+        int reported;
+    } parts[] = {
+        {100, "사번 EMP-100001 ", 1},                /* keyword 1 byte before */
+        {400, "EMP-100002 ", 0},                     /* no keyword */
+        {800, "EMP-100003 (employee) ", 1},          /* keyword 2 bytes after */
+        /* The keyword must lie wholly within 20 bytes after the value's
+         * end, or start at most 40 bytes before its start. */
+        {1200, "EMP-100004 .......... employee ", 1},  /* ends 20 bytes after */
+        {1400, "EMP-100010 ........... employee ", 0}, /* ends 21 bytes after */
+        {1600, "사번 ................................ EMP-100005 ", 1}, /* starts 40 bytes before */
+        {2400, "사번 ................................. EMP-100006 ", 0}, /* 41 bytes before */
+        {16370, "사번 EMP-100007 ", 1},                /* across the first page boundary */
+        {16384 * 2 - 3, "EMP-100008 employee ", 1},
+        {39000, "employee EMP-100009", 1},             /* at the very end */
+    };
+    size_t want = 0;
+    for (size_t p = 0; p < sizeof parts / sizeof *parts; p++) {
+        for (; n < parts[p].at; n++)
+            text[n] = n % 61 == 60 ? '\n' : "lorem ipsum "[n % 12];
+        size_t l = strlen(parts[p].s);
+        memcpy(text + n, parts[p].s, l);
+        n += l;
+        want += (size_t)parts[p].reported;
+    }
+    tfindings whole = {0}, bytes7 = {0}, bytes1000 = {0};
+    cr_assert_eq(t_scan(e, NULL, text, n, &whole), PIISCAN_OK);
+    cr_assert_eq(whole.n, want, "found %zu, want %zu", whole.n, want);
+    for (size_t i = 0, p = 0; i < whole.n; i++, p++) {
+        while (!parts[p].reported)
+            p++;
+        const char *v = strstr(parts[p].s, "EMP-");
+        cr_assert_eq(memcmp(text + whole.v[i].offset, v, 10), 0, "finding %zu is not part %zu", i, p);
+    }
+    cr_assert_eq(t_scan_chunked(e, NULL, text, n, 7, &bytes7), PIISCAN_OK);
+    cr_assert_eq(t_scan_chunked(e, NULL, text, n, 1000, &bytes1000), PIISCAN_OK);
+    cr_assert(t_same(&whole, &bytes7));
+    cr_assert(t_same(&whole, &bytes1000));
+    t_free(&whole);
+    t_free(&bytes7);
+    t_free(&bytes1000);
+    free(text);
+    piiscan_engine_free(e);
+    piiscan_patterns_free(set);
 }
 
 /* `shape`: the regex runs only on clusters whose group lengths include all

@@ -185,6 +185,28 @@ Test(perf_filters, keyword_filter_with_odd_bytes)
                    5);
 }
 
+Test(perf_filters, keyword_filter_with_few_keywords)
+{
+    /* Up to four distinct 3-byte starts, every keyword 3 bytes or longer:
+     * the FEW filter where AVX2 runs (then Teddy, SSSE3, SSE2, scalar).  A
+     * passport's keywords (여권 starts 여권번호 too), ASCII in either case,
+     * a start of punctuation and digits, and exactly four starts. */
+    check_keywords("여권번호, 여권, passport", 10);
+    check_keywords("PassPort, 여권, #1a, 999", 11);
+    check_keywords("abc, abd, abcd, xyz", 12);
+    pii_keywords kw;
+    memset(&kw, 0, sizeof kw);
+    cr_assert(pii_keywords_add(&kw, "여권번호, 여권, passport", 0) > 0);
+    pii_keywords_prepare(&kw);
+    cr_assert_eq(kw.nfew, 2, "여권번호 and 여권 share a start");
+    pii_keywords_free(&kw);
+    memset(&kw, 0, sizeof kw);
+    cr_assert(pii_keywords_add(&kw, "abc, abd, abe, abf, abg", 0) > 0);
+    pii_keywords_prepare(&kw);
+    cr_assert_eq(kw.nfew, 0, "five starts are too many");
+    pii_keywords_free(&kw);
+}
+
 Test(perf_filters, keyword_filter_with_the_default_sets)
 {
     /* The shipped keyword lists (the patterns directory), as two sets like
