@@ -734,15 +734,21 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             uint64_t from = w->ws;
             if (p->trigger == PII_TRIGGER_DIGITS && w->cs > from + p->trigger_prefix)
                 from = w->cs - p->trigger_prefix;
+            /* The first byte the regex can start at: none in the window is
+             * common (a phone number starts with 0, + or '(', an order
+             * number 20190506-3 with a 2), and then nothing below is needed. */
+            if (p->has_startmap && from < w->we) {
+                size_t f = next_start(p, s->text, s->len, (size_t)(from - s->base), (size_t)(w->we - s->base),
+                                      whole_cluster && w->cs > s->base ? (size_t)(w->cs - s->base) : 0);
+                if (f >= (size_t)(w->we - s->base))
+                    continue;
+                from = s->base + f;
+            }
             /* A pattern that needs a keyword is not searched where no keyword
              * is near any match the window could hold (a CSV export has
              * none: kr_account's regex would otherwise run on every long
              * number only to be refused for want of one). */
-            if (p->ctx_required &&
-                ((p->has_startmap && from < w->we &&
-                  next_start(p, s->text, s->len, (size_t)(from - s->base), (size_t)(w->we - s->base), 0) >=
-                      (size_t)(w->we - s->base)) ||
-                 !keyword_near(s, pi, from, w->se)))
+            if (p->ctx_required && !keyword_near(s, pi, from, w->se))
                 continue;
             uint64_t start_end = w->we;
             if (whole_cluster) {
