@@ -333,6 +333,23 @@ static inline uint64_t runs_of(uint64_t z, unsigned k)
     }
 }
 
+/* After a block with members M and breakers B that held no window: the
+ * members of the segment still open at its end, and the first of them. */
+__attribute__((target("popcnt,bmi"))) static inline void seg_carry(uint64_t M, uint64_t B, uint64_t bb,
+                                                                   uint64_t *carry, uint64_t *seg_first)
+{
+    if (!B) {
+        if (!*carry && M)
+            *seg_first = bb + (uint64_t)__builtin_ctzll(M);
+        *carry += (uint64_t)__builtin_popcountll(M);
+        return;
+    }
+    unsigned lb = 63u - (unsigned)__builtin_clzll(B);
+    uint64_t tail = lb == 63 ? 0 : M >> (lb + 1);
+    *carry = (uint64_t)__builtin_popcountll(tail);
+    *seg_first = tail ? bb + lb + 1 + (uint64_t)__builtin_ctzll(tail) : UINT64_MAX;
+}
+
 /* The first position >= base + i where the walk must go on (see above):
  * the first member of a segment that reaches min_digits members or holds
  * an '@'; or, where the next 64-byte block is not all in the text, the
@@ -358,47 +375,30 @@ __attribute__((target("popcnt,bmi,bmi2"))) static size_t segment_skip(pii_prefil
             segment_blocks(pf, text, base, bb, end);
         unsigned k = (unsigned)((bb - pf->sk_block) / 64);
         uint64_t M = pf->sk_member[k] & from, B = pf->sk_breaker[k], A = pf->sk_at[k] & from & at_on;
-        uint64_t nm = (uint64_t)__builtin_popcountll(M);
-        if (!A && carry + nm < K) {
+        if (!A && pf->sk_pext) {
+            uint64_t X = M | B;
+            unsigned nx = (unsigned)__builtin_popcountll(X);
+            if (nx + carry <= 64) {
+                /* Without a branch per segment, or on the count: the block's
+                 * members and breakers in order as one bit string (PEXT of
+                 * the breakers over both; 1 = breaker), the open segment's
+                 * members in front; a segment of K members is a run of K
+                 * zeros. */
+                uint64_t Z = ~_pext_u64(B, X) & _bzhi_u64(~0ull, nx);
+                Z = Z << carry | _bzhi_u64(~0ull, (unsigned)carry);
+                uint64_t run = runs_of(Z, (unsigned)K);
+                if (run) {
+                    unsigned c = (unsigned)__builtin_ctzll(run);
+                    if (c < carry)
+                        return (size_t)(seg_first - base);
+                    return (size_t)(bb + (uint64_t)__builtin_ctzll(_pdep_u64(1ull << (c - carry), X)) - base);
+                }
+                seg_carry(M, B, bb, &carry, &seg_first);
+                continue;
+            }
+        } else if (!A && carry + (uint64_t)__builtin_popcountll(M) < K) {
             /* No segment here can reach K: only the open one is carried. */
-            if (!B) {
-                if (!carry && M)
-                    seg_first = bb + (uint64_t)__builtin_ctzll(M);
-                carry += nm;
-            } else {
-                unsigned lb = 63u - (unsigned)__builtin_clzll(B);
-                uint64_t tail = lb == 63 ? 0 : M >> (lb + 1);
-                carry = (uint64_t)__builtin_popcountll(tail);
-                seg_first = carry ? bb + lb + 1 + (uint64_t)__builtin_ctzll(tail) : UINT64_MAX;
-            }
-            continue;
-        }
-        uint64_t X = M | B;
-        unsigned nx = (unsigned)__builtin_popcountll(X);
-        if (!A && pf->sk_pext && nx + carry <= 64) {
-            /* Branch-free: the block's members and breakers in order, as
-             * one bit string (PEXT of the breakers over both; 1 = breaker),
-             * with the open segment's members in front; a segment with K
-             * members is a run of K zeros. */
-            uint64_t Z = ~_pext_u64(B, X) & (nx == 64 ? ~0ull : (1ull << nx) - 1);
-            Z = carry ? (Z << carry) | ((1ull << carry) - 1) : Z;
-            uint64_t run = runs_of(Z, (unsigned)K);
-            if (run) {
-                unsigned c = (unsigned)__builtin_ctzll(run);
-                if (c < carry)
-                    return (size_t)(seg_first - base);
-                return (size_t)(bb + (uint64_t)__builtin_ctzll(_pdep_u64(1ull << (c - carry), X)) - base);
-            }
-            if (!B) {
-                if (!carry && M)
-                    seg_first = bb + (uint64_t)__builtin_ctzll(M);
-                carry += nm;
-            } else {
-                unsigned lb = 63u - (unsigned)__builtin_clzll(B);
-                uint64_t tail = lb == 63 ? 0 : M >> (lb + 1);
-                carry = (uint64_t)__builtin_popcountll(tail);
-                seg_first = carry ? bb + lb + 1 + (uint64_t)__builtin_ctzll(tail) : UINT64_MAX;
-            }
+            seg_carry(M, B, bb, &carry, &seg_first);
             continue;
         }
         uint64_t rem = M | A;
