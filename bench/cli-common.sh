@@ -5,10 +5,11 @@
 # Configures and builds piiscan and bench_gen in $build; sets $piiscan.
 build_cli() {
     echo "== building piiscan (Release) in $build"
+    mkdir -p "$build"
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DPIISCAN_BUILD_TESTS=OFF \
-        >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
-    cmake --build "$build" --target piiscan_cli bench_gen -j "$(nproc)" >"$build.build.log" 2>&1 ||
-        { tail -n 40 "$build.build.log"; exit 1; }
+        >"$build/bench-configure.log" 2>&1 || { cat "$build/bench-configure.log"; exit 1; }
+    cmake --build "$build" --target piiscan_cli bench_gen -j "$(nproc)" >"$build/bench-build.log" 2>&1 ||
+        { tail -n 40 "$build/bench-build.log"; exit 1; }
     piiscan="$build/cli/piiscan"
 }
 
