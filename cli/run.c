@@ -212,25 +212,11 @@ static void scan_job(run *r, job *j, piiscan_scratch *scr)
         st = piiscan_scan_fd(r->cfg->engine, STDIN_FILENO, "-", r->cfg->opts, scr, on_finding,
                              on_file, &w);
     } else {
-        /* O_NONBLOCK: a FIFO put in place of a walked file must not hang
-         * open(); the library reads such a descriptor through poll(). */
-        int fd = open(j->path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-        if (fd < 0) {
-            event *e = push_event(j);
-            if (e) {
-                e->kind = EV_FILE;
-                e->status = PIISCAN_FILE_ERROR;
-                e->r.path = j->path;
-                e->r.status = "error";
-                e->r.reason = arena_dup(&j->a, strerror(errno), strlen(strerror(errno)));
-                e->r.format = "";
-                e->r.age_days = -1;
-            }
-            return;
-        }
-        st = piiscan_scan_fd(r->cfg->engine, fd, j->path, r->cfg->opts, scr, on_finding, on_file,
-                             &w);
-        close(fd);
+        /* The library opens it (O_NONBLOCK: a FIFO put in place of a walked
+         * file does not hang open()), reads a regular file from offset 0
+         * without asking, and reports a file it cannot open through
+         * on_file, as "cannot open: <reason>". */
+        st = piiscan_scan_file(r->cfg->engine, j->path, r->cfg->opts, scr, on_finding, on_file, &w);
     }
     if (st != PIISCAN_OK && st != PIISCAN_E_IO && st != PIISCAN_STOPPED)
         j->api_error = st;

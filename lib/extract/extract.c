@@ -1293,7 +1293,10 @@ static int read_all_at(int fd, uint8_t *p, size_t n, off_t off)
     return 0;
 }
 
-static piiscan_status scan_fd_job(px_job *j, int fd, const char *name)
+/* Scans what is left of fd.  just_opened: fd was opened here a moment ago,
+ * so a regular file is read from offset 0 without asking (one system call
+ * fewer per file: a tree of small files costs about six). */
+static piiscan_status scan_fd_job(px_job *j, int fd, const char *name, int just_opened)
 {
     px_doc d;
     if (doc_begin(&d, j, NULL, name) != PX_CONTINUE) {
@@ -1312,7 +1315,7 @@ static piiscan_status scan_fd_job(px_job *j, int fd, const char *name)
         px_set_status(&d, PX_SKIPPED, "a directory");
         goto end;
     }
-    off_t pos = S_ISREG(st.st_mode) ? lseek(fd, 0, SEEK_CUR) : (off_t)-1;
+    off_t pos = !S_ISREG(st.st_mode) ? (off_t)-1 : just_opened ? 0 : lseek(fd, 0, SEEK_CUR);
     if (!S_ISREG(st.st_mode) || pos < 0) {
         /* A pipe or a terminal: read it once, in order. */
         struct fd_reader fr = {fd, NULL, 1u << 18, NULL, -1};
@@ -1476,7 +1479,7 @@ PIISCAN_API piiscan_status piiscan_scan_file(const piiscan_engine *engine, const
     if (fd < 0) {
         st = report_open_error(&j, path, errno);
     } else {
-        st = scan_fd_job(&j, fd, path);
+        st = scan_fd_job(&j, fd, path, 1);
         int e = errno;
         close(fd);
         errno = e;
@@ -1500,7 +1503,7 @@ PIISCAN_API piiscan_status piiscan_scan_fd(const piiscan_engine *engine, int fd,
     j.on_file = on_file;
     j.user = user;
     job_from_scratch(&j, scratch);
-    st = scan_fd_job(&j, fd, name ? name : "-");
+    st = scan_fd_job(&j, fd, name ? name : "-", 0);
     job_to_scratch(&j, scratch);
     return st;
 }
@@ -1543,7 +1546,7 @@ PIISCAN_API piiscan_status piiscan_extract_text_file(const char *path,
     if (fd < 0) {
         st = report_open_error(&j, path, errno);
     } else {
-        st = scan_fd_job(&j, fd, path);
+        st = scan_fd_job(&j, fd, path, 1);
         int e = errno;
         close(fd);
         errno = e;
