@@ -18,7 +18,13 @@
  *
  * Contract (ripgrep's "may report false positives, never false negatives"):
  * a value a digit-triggered pattern can match lies inside one cluster whose
- * count is at least that pattern's N, so the window covers its start. */
+ * count is at least that pattern's N, so the window covers its start.
+ *
+ * The walk that finds clusters goes character by character.  Where AVX2 runs,
+ * a *segment skip* (prefilter.c) looks at 64 bytes at a time with bit masks
+ * and hands the walk only the runs between two breakers that have at least
+ * min_digits members or an '@' (about one cluster in seven of prose); the
+ * windows are the same with it and without (tests/unit/test_perf_filters.c). */
 #ifndef PII_SCAN_PREFILTER_H
 #define PII_SCAN_PREFILTER_H
 
