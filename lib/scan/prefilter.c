@@ -402,8 +402,10 @@ __attribute__((target("popcnt,bmi,bmi2"))) static size_t segment_skip(pii_prefil
             continue;
         }
         uint64_t rem = M | A;
-        /* The open segment ends at a breaker before this block's first member. */
-        if (carry && (B & ((1ull << __builtin_ctzll(rem)) - 1)))
+        /* The open segment ends at a breaker before this block's first
+         * member (or in it, if it has none: then nx + carry > 64 brought
+         * us here, with breakers only). */
+        if (carry && (rem ? (B & ((1ull << __builtin_ctzll(rem)) - 1)) != 0 : B != 0))
             carry = 0;
         while (rem) {
             unsigned m = (unsigned)__builtin_ctzll(rem);

@@ -399,6 +399,10 @@ static size_t random_cluster_text(uint8_t *out, size_t cap, uint64_t *seed)
         "\xEA\xB0\x80",        /* 가 */
         "\xEB\x85\x84",        /* 년 */
         "\xEF", "\xE2\x80", "\xC3", "\x80", "\xFF", "\xF0\x9F\x98\x80", "\x01",
+        /* 64 breakers and more: a block with no member at all */
+        "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+        "\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF"
+        "\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF",
     };
     /* Clusters that run for hundreds of bytes with few members: a digit
      * every fourth byte, no breaker. */
@@ -408,7 +412,7 @@ static size_t random_cluster_text(uint8_t *out, size_t cap, uint64_t *seed)
     /* Some texts are mostly digits and gaps (long, dense clusters), some
      * mostly words (short ones), some long and sparse. */
     unsigned dense = (unsigned)(rng_next(seed) % 5);
-    while (n + 8 < cap) {
+    while (n + 80 < cap) { /* the longest piece is 70 bytes */
         size_t r = (size_t)(rng_next(seed) % np);
         const char *piece = pieces[r];
         if (dense == 4 && rng_next(seed) % 8)
@@ -464,7 +468,7 @@ Test(perf_filters, segment_skip_emits_the_windows_of_the_walk)
     pii_winvec a = {0}, b = {0};
     size_t windows = 0;
     for (int round = 0; round < 1000; round++) {
-        size_t len = random_cluster_text(text, 64 + (size_t)(rng_next(&seed) % (sizeof text - 64)), &seed);
+        size_t len = random_cluster_text(text, 144 + (size_t)(rng_next(&seed) % (sizeof text - 144)), &seed);
         unsigned min_digits = (unsigned)(2 + rng_next(&seed) % (round % 3 ? 12 : 60));
         int want_at = (int)(rng_next(&seed) % 2);
         size_t cuts[4], ncuts = (size_t)(rng_next(&seed) % 4);

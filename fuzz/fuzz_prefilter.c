@@ -1,0 +1,75 @@
+/* fuzz_prefilter.c -- differential target for the prefilter's segment skip:
+ * the windows the prefilter emits with the skip (with and without PEXT)
+ * must be those of the character walk alone, for a fuzzer-chosen trigger,
+ * '@' or not, and text arriving in fuzzer-chosen pieces, with the text
+ * behind the prefilter dropped as the stream drops it.  Any difference is
+ * a value the scanner could miss.  (On a CPU without AVX2 the walk is
+ * compared with itself.) */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+#include "scan/prefilter.h"
+
+/* mode 0: the walk alone; 1: with the skip; 2: the skip without PEXT. */
+static size_t windows(const uint8_t *text, size_t len, const size_t *cuts, size_t ncuts,
+                      unsigned min_digits, int want_at, int mode, pii_winvec *out)
+{
+    pii_prefilter pf;
+    pii_prefilter_init(&pf, min_digits, 13, want_at);
+    if (mode == 0)
+        pf.segment_skip = 0;
+    if (mode == 2)
+        pf.sk_pext = 0;
+    out->first = out->n = 0;
+    uint64_t base = 0;
+    for (size_t c = 0; c <= ncuts; c++) {
+        size_t end = c < ncuts ? cuts[c] : len;
+        if (end < base)
+            end = (size_t)base;
+        FUZZ_ASSERT(pii_prefilter_run(&pf, text + base, base, end - (size_t)base, c == ncuts, out) == 0);
+        uint64_t h = pii_prefilter_horizon(&pf);
+        if (h > base && h <= pf.pos)
+            base = h;
+    }
+    return out->n;
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    if (size < 4 || size > FUZZ_MAX_INPUT)
+        return 0;
+    /* Byte 0: the trigger (2..65) and '@'; bytes 1-3: the cuts. */
+    unsigned min_digits = 2 + (data[0] & 63);
+    int want_at = data[0] >> 7;
+    uint32_t seed = (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
+    data += 4;
+    size -= 4;
+    size_t cuts[8], ncuts = seed & 7;
+    for (size_t c = 0; c < ncuts; c++) {
+        seed = seed * 1103515245u + 12345u;
+        cuts[c] = size ? (seed >> 8) % (size + 1) : 0;
+    }
+    for (size_t c = 1; c < ncuts; c++)
+        for (size_t d = c; d > 0 && cuts[d - 1] > cuts[d]; d--) {
+            size_t t = cuts[d];
+            cuts[d] = cuts[d - 1];
+            cuts[d - 1] = t;
+        }
+    pii_winvec walk = {0}, skip = {0};
+    size_t nw = windows(data, size, cuts, ncuts, min_digits, want_at, 0, &walk);
+    for (int mode = 1; mode <= 2; mode++) {
+        size_t ns = windows(data, size, cuts, ncuts, min_digits, want_at, mode, &skip);
+        FUZZ_ASSERT(ns == nw);
+        for (size_t k = 0; k < nw; k++) {
+            const pii_window *a = &walk.v[k], *b = &skip.v[k];
+            FUZZ_ASSERT(a->ws == b->ws && a->we == b->we && a->cs == b->cs && a->se == b->se &&
+                        a->count == b->count && a->group == b->group && a->groups == b->groups &&
+                        a->at == b->at);
+        }
+    }
+    free(walk.v);
+    free(skip.v);
+    return 0;
+}
