@@ -40,8 +40,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     if (size < 4 || size > FUZZ_MAX_INPUT)
         return 0;
-    /* Byte 0: the trigger (2..65) and '@'; bytes 1-3: the cuts. */
-    unsigned min_digits = 2 + (data[0] & 63);
+    /* Byte 0: the trigger (2..64, as patterns allow) and '@'; bytes 1-3: the cuts. */
+    unsigned min_digits = 2 + (data[0] & 127) % 63;
     int want_at = data[0] >> 7;
     uint32_t seed = (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
     data += 4;

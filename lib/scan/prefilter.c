@@ -26,7 +26,9 @@ void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_dig
     pf->sk_block = UINT64_MAX;
     pf->sk_n = 0;
 #ifdef PII_HAVE_SEGMENT_SKIP
-    pf->segment_skip = min_digits > 1 && __builtin_cpu_supports("avx2") &&
+    /* Its bit strings count members up to 64 (a `digits N` trigger is at
+     * most 64). */
+    pf->segment_skip = min_digits > 1 && min_digits <= 64 && __builtin_cpu_supports("avx2") &&
                        __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
     /* PEXT/PDEP are microcoded, and slow, on AMD before Zen 3. */
     pf->sk_pext = pf->segment_skip && !(__builtin_cpu_is("amd") && (__builtin_cpu_is("znver1") ||
