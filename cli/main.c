@@ -519,6 +519,12 @@ int main(int argc, char **argv)
         goto out;
     }
     int tty = isatty(fileno(out));
+    /* A report to a file or a pipe is written in 64 KiB pieces, not stdio's
+     * 4 KiB: each write() happens under the report lock, and with -j N the
+     * other threads would wait for it. */
+    static char outbuf[1 << 16];
+    if (!tty)
+        setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
     int use_color = !strcmp(color, "always") || (!strcmp(color, "auto") && tty);
     writer = make_writer(format, out, use_color, cfg.show_raw, quiet);
     if (!writer) {
