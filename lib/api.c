@@ -235,6 +235,11 @@ PIISCAN_API void piiscan_scratch_free(piiscan_scratch *s)
         pii_stream_release(s->whole);
         free(s->whole);
     }
+    if (s->file_stream) {
+        pii_stream_release(s->file_stream);
+        free(s->file_stream);
+    }
+    free(s->file_head);
     s->magic = 0;
     free(s);
 }

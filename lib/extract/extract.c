@@ -1333,7 +1333,8 @@ static piiscan_status scan_fd_job(px_job *j, int fd, const char *name, int just_
     d.size = size;
     j->top_size = size;
     struct px_slot *s = slot_of(&d);
-    s->head = malloc(PX_HEAD);
+    if (!s->head)
+        s->head = malloc(PX_HEAD);
     if (!s->head) {
         j->abort = PXA_NOMEM;
         goto end;
@@ -1428,6 +1429,10 @@ static piiscan_status check_scan_args(const piiscan_engine *engine, const piisca
 static void job_from_scratch(px_job *j, piiscan_scratch *scratch)
 {
     j->magic = scratch->magic_cookie;
+    j->slots[0].stream = scratch->file_stream;
+    j->slots[0].head = scratch->file_head;
+    scratch->file_stream = NULL;
+    scratch->file_head = NULL;
     scratch->file_busy = 1;
 }
 
@@ -1435,6 +1440,15 @@ static void job_to_scratch(px_job *j, piiscan_scratch *scratch)
 {
     scratch->magic_cookie = j->magic; /* libmagic's database is loaded once per scratch */
     scratch->file_busy = 0;
+    /* The top level's stream and head stay for the next file, unless the
+     * stream grew large (a long line of a big file): memory stays bounded. */
+    struct px_slot *s = &j->slots[0];
+    if (s->stream && s->stream->cap <= (1u << 20)) {
+        scratch->file_stream = s->stream;
+        s->stream = NULL;
+    }
+    scratch->file_head = s->head;
+    s->head = NULL;
     job_release(j);
 }
 

@@ -26,6 +26,11 @@ struct piiscan_scratch {
     uint64_t cand_ms, cand_me;
     int cand_ok;
     struct piiscan_stream *whole; /* reused by piiscan_scan() */
+    /* The top-level stream and 64 KiB typing head of piiscan_scan_file/_fd/
+     * _blob, kept from one file to the next: a tree of small files would
+     * otherwise allocate and free both (and fault in fresh pages) per file. */
+    struct piiscan_stream *file_stream;
+    uint8_t *file_head;
     /* Results of recent searches, keyed by regex group and subject: a
      * pattern whose regex equals an earlier one's (kr_frn and kr_rrn) gets
      * the same answer without a PCRE2 call.  Valid within one feed/finish
