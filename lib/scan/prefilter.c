@@ -235,10 +235,13 @@ static size_t skip_boring(const uint8_t *p, size_t n, int want_at)
  * other than C2 C3 E2 E3 EF, which the walk calls breakers whatever
  * follows), so every cluster of the walk lies inside one segment.  (The
  * walk also closes a cluster after four gap characters; testing that here
- * with bit masks cost more than it saved.)  Its members are counted generously: ASCII digits, * # x X, and every lead
- * byte C2 C3 E2 E3 EF (one per character, as the walk counts ０-９ ● ×), so
- * a cluster has at most its segment's count of members: a segment below
- * min_digits with no '@' holds no window.
+ * with bit masks cost more than it saved.)  Its members are counted
+ * generously: ASCII digits, * # x X, and every lead byte C2 C3 E2 E3 EF
+ * (one per character, as the walk counts ０-９ ● ×), so a cluster has at
+ * most its segment's count of members: a segment below min_digits with no
+ * '@' holds no window.  Where nearly every segment may hold one (a CSV
+ * export) the skip only adds its cost: after PII_SKIP_SHORT_RUN short skips
+ * in a row it pauses.
  *
  * The walk resumes at the first member of a segment that reaches
  * min_digits members or holds an '@'; whatever the skip passed over closed
