@@ -1,7 +1,7 @@
 /* fuzz_prefilter.c -- differential target for the prefilter's segment skip:
  * the windows the prefilter emits with the skip (with and without PEXT)
  * must be those of the character walk alone, for a fuzzer-chosen trigger,
- * '@' or not, and text arriving in fuzzer-chosen pieces, with the text
+ * band, '@' or not, and text arriving in fuzzer-chosen pieces, with the text
  * behind the prefilter dropped as the stream drops it.  Any difference is
  * a value the scanner could miss.  (On a CPU without AVX2 the walk is
  * compared with itself.) */
@@ -12,12 +12,20 @@
 #include "fuzz_common.h"
 #include "scan/prefilter.h"
 
+/* The band (engine.h) for this input. */
+typedef struct band {
+    unsigned hi;
+    int lb;
+    uint8_t start[32];
+} band;
+
 /* mode 0: the walk alone; 1: with the skip; 2: the skip without PEXT. */
 static size_t windows(const uint8_t *text, size_t len, const size_t *cuts, size_t ncuts,
-                      unsigned min_digits, int want_at, int mode, pii_winvec *out)
+                      unsigned min_digits, int want_at, const band *bd, int mode, pii_winvec *out)
 {
     pii_prefilter pf;
     pii_prefilter_init(&pf, min_digits, 13, want_at);
+    pii_prefilter_set_band(&pf, bd->hi, bd->start, bd->lb);
     if (mode == 0)
         pf.segment_skip = 0;
     if (mode == 2)
@@ -40,12 +48,26 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     if (size < 4 || size > FUZZ_MAX_INPUT)
         return 0;
-    /* Byte 0: the trigger (2..64, as patterns allow) and '@'; bytes 1-3: the cuts. */
+    /* Byte 0: the trigger (2..64, as patterns allow) and '@'; bytes 1-3: the
+     * cuts; byte 4: the band's width (0: none) and {{LB}}; bytes 5-6: its
+     * start bytes, a few of the phone number's and others. */
+    if (size < 7)
+        return 0;
     unsigned min_digits = 2 + (data[0] & 127) % 63;
     int want_at = data[0] >> 7;
     uint32_t seed = (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
-    data += 4;
-    size -= 4;
+    band bd;
+    memset(&bd, 0, sizeof bd);
+    bd.hi = min_digits + (data[4] & 15);
+    if (bd.hi > 64)
+        bd.hi = 64;
+    bd.lb = data[4] >> 7;
+    static const uint8_t starts[16] = {'0', '+', '(', 0xEF, '1', '9', '*', '-', 'x', 'M', ' ', 0x80, 0xC2, 0xE2, '#', '.'};
+    for (int k = 0; k < 16; k++)
+        if ((data[5 + k / 8] >> (k % 8)) & 1)
+            bd.start[starts[k] >> 3] |= (uint8_t)(1u << (starts[k] & 7));
+    data += 7;
+    size -= 7;
     size_t cuts[8], ncuts = seed & 7;
     for (size_t c = 0; c < ncuts; c++) {
         seed = seed * 1103515245u + 12345u;
@@ -58,9 +80,9 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
             cuts[d - 1] = t;
         }
     pii_winvec walk = {0}, skip = {0};
-    size_t nw = windows(data, size, cuts, ncuts, min_digits, want_at, 0, &walk);
+    size_t nw = windows(data, size, cuts, ncuts, min_digits, want_at, &bd, 0, &walk);
     for (int mode = 1; mode <= 2; mode++) {
-        size_t ns = windows(data, size, cuts, ncuts, min_digits, want_at, mode, &skip);
+        size_t ns = windows(data, size, cuts, ncuts, min_digits, want_at, &bd, mode, &skip);
         FUZZ_ASSERT(ns == nw);
         for (size_t k = 0; k < nw; k++) {
             const pii_window *a = &walk.v[k], *b = &skip.v[k];

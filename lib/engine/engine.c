@@ -120,6 +120,47 @@ static pcre2_code *compile_jit(const char *pattern, uint32_t extra, piiscan_erro
     return re;
 }
 
+/* The prefilter's breakers (prefilter.h): a byte no band start may be. */
+static int prefilter_breaker(unsigned b)
+{
+    return b >= 0xC0 ? (b != 0xC2 && b != 0xC3 && b != 0xE2 && b != 0xE3 && b != 0xEF)
+                     : (b == '\n' || b == '\r' || b == '\t' || b == ',' || b == ';' || b == '|' ||
+                        b == '"' || b == '\'' || b == '=' || b == ':' || b == '/' || b == '<' || b == '>');
+}
+
+/* Fills the band fields (engine.h) once every pattern is known. */
+static void engine_band(piiscan_engine *e)
+{
+    e->band_hi = e->min_digits;
+    e->band_lb = 1;
+    memset(e->band_start, 0, sizeof e->band_start);
+    if (!e->min_digits)
+        return;
+    unsigned hi = 65;
+    for (size_t i = 0; i < e->n; i++) {
+        const pii_engine_pattern *p = &e->p[i];
+        if (p->trigger != PII_TRIGGER_DIGITS)
+            continue;
+        if (p->trigger_digits > e->min_digits) {
+            if (p->trigger_digits < hi)
+                hi = p->trigger_digits;
+            continue;
+        }
+        /* A pattern of the band: its start must be known, adjacent to the
+         * cluster and no breaker, so that it lies in the cluster's segment. */
+        if (!p->has_startmap || p->trigger_prefix > 1)
+            return;
+        for (unsigned b = 0; b < 256; b++)
+            if ((p->startmap[b >> 3] >> (b & 7) & 1) && prefilter_breaker(b))
+                return;
+        for (unsigned k = 0; k < 32; k++)
+            e->band_start[k] |= p->startmap[k];
+        if (!p->starts_with_lb)
+            e->band_lb = 0;
+    }
+    e->band_hi = hi > 64 ? 64 : hi;
+}
+
 PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
                                                   piiscan_engine **out, piiscan_error **error)
 {
@@ -281,6 +322,7 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
         piiscan_engine_free(e);
         return st;
     }
+    engine_band(e);
     pii_keywords_prepare(&e->kw);
     pii_keywords_prepare(&e->veto);
     pii_keywords_prepare(&e->kwtrig);

@@ -64,6 +64,17 @@ struct piiscan_engine {
     size_t n;
     unsigned min_digits; /* smallest trigger among digit-triggered patterns, 0 if none */
     unsigned sat_digits; /* largest: a cluster with this many satisfies every pattern */
+    /* The *band* [min_digits, band_hi): cluster sizes only the patterns with
+     * the smallest trigger accept.  When every one of those starts with a
+     * byte of band_start (its PCRE2 start bytes, none of them a prefilter
+     * breaker), at most one byte before the cluster, and, if band_lb, not
+     * right after an ASCII digit ({{LB}}), a cluster in the band without
+     * such a byte can hold none of their matches: the prefilter does not
+     * make it a window (a 9-digit build number 20190506.3 is no phone
+     * number).  band_hi == min_digits: no band. */
+    unsigned band_hi;
+    int band_lb;
+    uint8_t band_start[32];
     int has_at, has_always, has_keyword;
     unsigned max_ctx_before, max_ctx_after;
     /* Every pattern's context keywords in one set (a bit per type), so the

@@ -23,6 +23,7 @@ void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_dig
     pf->min_digits = min_digits;
     pf->sat_digits = sat_digits < PII_CLUSTER_SATURATED ? PII_CLUSTER_SATURATED : sat_digits;
     pf->want_at = want_at;
+    pf->band_hi = min_digits;
     pf->sk_block = UINT64_MAX;
     pf->sk_n = 0;
 #ifdef PII_HAVE_SEGMENT_SKIP
@@ -68,10 +69,47 @@ static uint64_t group_bit(unsigned len)
     return (uint64_t)1 << (len < 63 ? len : 63);
 }
 
-static int close_cluster(pii_prefilter *pf, pii_winvec *out)
+void pii_prefilter_set_band(pii_prefilter *pf, unsigned band_hi, const uint8_t start[32], int lb)
+{
+    pf->band_hi = band_hi > pf->min_digits ? band_hi : pf->min_digits;
+    pf->band_lb = lb;
+    memcpy(pf->band_start, start, sizeof pf->band_start);
+}
+
+/* 1 if [lo, hi) of the text (text[0] at base) holds a band start: a byte of
+ * band_start not right after an ASCII digit (when band_lb).  Bytes before
+ * base are not held: a start at base counts, whatever came before. */
+static int band_start_in(const pii_prefilter *pf, const uint8_t *text, uint64_t base, uint64_t lo,
+                         uint64_t hi)
+{
+    if (lo < base)
+        lo = base;
+    for (uint64_t q = lo; q < hi; q++) {
+        uint8_t b = text[q - base];
+        if (!(pf->band_start[b >> 3] >> (b & 7) & 1))
+            continue;
+        if (!pf->band_lb || q == base || (unsigned)(text[q - 1 - base] - '0') >= 10)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 if a cluster of `count` members whose first member is at cs and whose
+ * last ends at end can become a window. */
+static int window_worthy(const pii_prefilter *pf, const uint8_t *text, uint64_t base, unsigned count,
+                         uint64_t cs, uint64_t end)
+{
+    if (count < pf->min_digits)
+        return 0;
+    if (count >= pf->band_hi)
+        return 1;
+    return band_start_in(pf, text, base, cs > 0 ? cs - 1 : 0, end);
+}
+
+static int close_cluster(pii_prefilter *pf, pii_winvec *out, const uint8_t *text, uint64_t base)
 {
     int r = 0;
-    if (pf->count >= pf->min_digits)
+    if (window_worthy(pf, text, base, pf->count, pf->cl_cs, pf->cl_last_end))
         r = push(out, pf->cl_ws, pf->cl_last_end, pf->cl_cs, pf->count,
                  pf->count >= pf->sat_digits ? 255 : pf->group,
                  pf->gap == 0 ? pf->groups | group_bit(pf->run) : pf->groups, 0);
@@ -389,14 +427,30 @@ __attribute__((target("popcnt,bmi,bmi2"))) static size_t segment_skip(pii_prefil
                  * the breakers over both; 1 = breaker), the open segment's
                  * members in front; a segment of K members is a run of K
                  * zeros. */
-                uint64_t Z = ~_pext_u64(B, X) & _bzhi_u64(~0ull, nx);
+                uint64_t E = _pext_u64(B, X);
+                uint64_t Z = ~E & _bzhi_u64(~0ull, nx);
                 Z = Z << carry | _bzhi_u64(~0ull, (unsigned)carry);
+                E <<= carry;
                 uint64_t run = runs_of(Z, (unsigned)K);
-                if (run) {
+                while (run) {
                     unsigned c = (unsigned)__builtin_ctzll(run);
                     if (c < carry)
                         return (size_t)(seg_first - base);
-                    return (size_t)(bb + (uint64_t)__builtin_ctzll(_pdep_u64(1ull << (c - carry), X)) - base);
+                    uint64_t first = bb + (uint64_t)__builtin_ctzll(_pdep_u64(1ull << (c - carry), X));
+                    /* A segment of this block with fewer than band_hi
+                     * members needs a band start (engine.h) to hold a
+                     * window; the walk asks the same of each cluster in it. */
+                    uint64_t eb = E & (~0ull << c);
+                    if (pf->band_hi > K && eb) {
+                        unsigned ec = (unsigned)__builtin_ctzll(eb);
+                        uint64_t seg_end = bb + (uint64_t)__builtin_ctzll(_pdep_u64(1ull << (ec - carry), X));
+                        if (ec - c < pf->band_hi &&
+                            !band_start_in(pf, text, base, first > 0 ? first - 1 : 0, seg_end)) {
+                            run &= ec >= 63 ? 0 : ~0ull << (ec + 1);
+                            continue;
+                        }
+                    }
+                    return (size_t)(first - base);
                 }
                 seg_carry(M, B, bb, &carry, &seg_first);
                 continue;
@@ -521,7 +575,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
             if (pf->gap == 0)
                 pf->groups |= group_bit(pf->run); /* the group that just ended */
             if (c == C_BREAK || ++pf->gap > PII_CLUSTER_GAP) {
-                if (close_cluster(pf, out) != 0)
+                if (close_cluster(pf, out, text, base) != 0)
                     return -1;
             }
         }
@@ -529,7 +583,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
     }
     pf->pos = base + i;
     if (pf->open && eof && i >= len) {
-        if (close_cluster(pf, out) != 0)
+        if (close_cluster(pf, out, text, base) != 0)
             return -1;
     } else if (pf->open && pf->count >= pf->sat_digits && pf->cl_last_end > pf->cl_ws) {
         /* A long run that already satisfies every pattern: hand over what we

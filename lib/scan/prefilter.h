@@ -87,6 +87,13 @@ typedef struct pii_prefilter {
     uint64_t groups;     /* lengths of the groups so far (see pii_window.groups) */
     unsigned min_digits; /* 0: no digit-triggered pattern */
     unsigned sat_digits;
+    /* The engine's band (engine.h): a cluster of min_digits .. band_hi - 1
+     * members becomes a window only with a band_start byte in
+     * [first member - 1, last member) (not right after an ASCII digit when
+     * band_lb).  band_hi == min_digits: every cluster of min_digits does. */
+    unsigned band_hi;
+    int band_lb;
+    uint8_t band_start[32];
     int want_at;
     /* Segment skip (see pii_prefilter_run): 1 when the AVX2 pre-pass runs,
      * chosen at init from the CPU; tests set 0 to compare with the walk. */
@@ -103,6 +110,8 @@ typedef struct pii_prefilter {
 } pii_prefilter;
 
 void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_digits, int want_at);
+/* Sets the band (after init; without it there is none). */
+void pii_prefilter_set_band(pii_prefilter *pf, unsigned band_hi, const uint8_t start[32], int lb);
 
 /* Examines text (text[0] is absolute position base) from pf->pos to base+len.
  * Without eof it stops before a character that may be incomplete; with eof it

@@ -1102,6 +1102,7 @@ piiscan_status pii_stream_init(struct piiscan_stream *s, const piiscan_engine *e
     s->ident_end = UINT64_MAX;
     s->line_no = 1;
     pii_prefilter_init(&s->pf, e->min_digits, e->sat_digits, e->has_at);
+    pii_prefilter_set_band(&s->pf, e->band_hi, e->band_start, e->band_lb);
     /* A map allocated for an earlier stream is kept but its size must match. */
     if (s->map && s->map_cap != s->cap) {
         free(s->map);

@@ -6,10 +6,12 @@
  * only: nothing here measures time. */
 #include <criterion/criterion.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "detect/detect.h"
+#include "engine/engine.h"
 #include "engine/keywords.h"
 #include "scan/prefilter.h"
 
@@ -426,14 +428,45 @@ static size_t random_cluster_text(uint8_t *out, size_t cap, uint64_t *seed)
     return n;
 }
 
+/* A band (engine.h) for the prefilter tests: none, or up to band_hi with
+ * start bytes like a phone number's (0 + ( and the full-width lead), or
+ * other non-breakers, with and without the {{LB}} rule. */
+typedef struct test_band {
+    unsigned hi;
+    int lb;
+    uint8_t start[32];
+} test_band;
+
+static void random_band(test_band *b, unsigned min_digits, uint64_t *seed)
+{
+    memset(b, 0, sizeof *b);
+    b->hi = min_digits;
+    if (rng_next(seed) % 3 == 0)
+        return;
+    b->hi = min_digits + 1 + (unsigned)(rng_next(seed) % 8);
+    if (b->hi > 64)
+        b->hi = 64;
+    b->lb = (int)(rng_next(seed) % 2);
+    static const uint8_t phone[] = {'0', '+', '(', 0xEF};
+    static const uint8_t other[] = {'1', '9', '*', '-', 'x', 'M', ' ', 0x80, 0xC2, 0xE2};
+    for (size_t i = 0; i < sizeof phone; i++)
+        if (rng_next(seed) % 4)
+            b->start[phone[i] >> 3] |= (uint8_t)(1u << (phone[i] & 7));
+    for (size_t i = 0; i < sizeof other; i++)
+        if (rng_next(seed) % 5 == 0)
+            b->start[other[i] >> 3] |= (uint8_t)(1u << (other[i] & 7));
+}
+
 /* Runs the prefilter over text in pieces cut at the given ends (the last
  * one with eof); skip: 0 the walk alone, 1 with the segment skip as this
  * CPU runs it, 2 with the skip but without PEXT.  Returns its windows. */
 static size_t prefilter_windows(const uint8_t *text, size_t len, const size_t *cuts, size_t ncuts,
-                                unsigned min_digits, int want_at, int skip, pii_winvec *out)
+                                unsigned min_digits, int want_at, const test_band *band, int skip,
+                                pii_winvec *out)
 {
     pii_prefilter pf;
     pii_prefilter_init(&pf, min_digits, 13, want_at);
+    pii_prefilter_set_band(&pf, band->hi, band->start, band->lb);
     if (!skip)
         pf.segment_skip = 0;
     if (skip == 2)
@@ -480,8 +513,10 @@ Test(perf_filters, segment_skip_emits_the_windows_of_the_walk)
                 cuts[d] = cuts[d - 1];
                 cuts[d - 1] = t;
             }
-        size_t na = prefilter_windows(text, len, cuts, ncuts, min_digits, want_at, 1 + round % 2, &a);
-        size_t nb = prefilter_windows(text, len, cuts, ncuts, min_digits, want_at, 0, &b);
+        test_band band;
+        random_band(&band, min_digits, &seed);
+        size_t na = prefilter_windows(text, len, cuts, ncuts, min_digits, want_at, &band, 1 + round % 2, &a);
+        size_t nb = prefilter_windows(text, len, cuts, ncuts, min_digits, want_at, &band, 0, &b);
         cr_assert_eq(na, nb, "round %d (len %zu, min %u, at %d): %zu windows with the skip, %zu without",
                      round, len, min_digits, want_at, na, nb);
         for (size_t k = 0; k < na; k++) {
@@ -498,4 +533,45 @@ Test(perf_filters, segment_skip_emits_the_windows_of_the_walk)
     cr_assert_gt(windows, 1000, "the texts should make windows (%zu)", windows);
     free(a.v);
     free(b.v);
+}
+
+/* The default engine's band: 9-member clusters are for phone numbers only
+ * (the licence, account and business number need 10), and a phone number
+ * starts with 0, + or ( (or a full-width 0) after no digit. */
+Test(perf_filters, default_engine_band_is_the_phone_numbers)
+{
+    piiscan_engine *e = NULL;
+    cr_assert_eq(piiscan_engine_compile_default(&e), PIISCAN_OK);
+    cr_assert_eq(e->min_digits, 9);
+    cr_assert_eq(e->band_hi, 10);
+    cr_assert(e->band_lb);
+    for (unsigned b = 0; b < 256; b++) {
+        int want = b == '0' || b == '+' || b == '(' || b == 0xEF;
+        cr_assert_eq(e->band_start[b >> 3] >> (b & 7) & 1, want, "byte 0x%02X", b);
+    }
+    piiscan_engine_free(e);
+}
+
+/* What the band leaves out, and what it keeps, with the skip and without. */
+Test(perf_filters, band_drops_nine_digit_clusters_without_a_start)
+{
+    static const char text[] =
+        "build 20190506.3 of the tool, and more words so the first block is long enough to skip; "
+        "call 010-123-4567 or (02)123-4567 or +82 2-123-4567, id 900101-1234567, ref 123 456 789.\n"
+        "and some more text after, to give the last clusters a block of their own to be read in.";
+    test_band band = {10, 1, {0}};
+    for (const char *s = "0+("; *s; s++)
+        band.start[(uint8_t)*s >> 3] |= (uint8_t)(1u << (*s & 7));
+    pii_winvec w = {0};
+    for (int skip = 0; skip <= 2; skip++) {
+        size_t n = prefilter_windows((const uint8_t *)text, sizeof text - 1, NULL, 0, 9, 0, &band, skip, &w);
+        char got[512] = "";
+        for (size_t k = 0; k < n; k++) {
+            size_t l = strlen(got);
+            snprintf(got + l, sizeof got - l, "%.*s|", (int)(w.v[k].we - w.v[k].cs), text + w.v[k].cs);
+        }
+        cr_assert_str_eq(got, "010-123-4567|02)123-4567|82 2-123-4567|900101-1234567|",
+                         "skip %d: windows %s", skip, got);
+    }
+    free(w.v);
 }
