@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "patternset.h"
+#include "scan/prefilter.h"
 
 static void pattern_free(pii_engine_pattern *p)
 {
@@ -120,14 +121,6 @@ static pcre2_code *compile_jit(const char *pattern, uint32_t extra, piiscan_erro
     return re;
 }
 
-/* The prefilter's breakers (prefilter.h): a byte no band start may be. */
-static int prefilter_breaker(unsigned b)
-{
-    return b >= 0xC0 ? (b != 0xC2 && b != 0xC3 && b != 0xE2 && b != 0xE3 && b != 0xEF)
-                     : (b == '\n' || b == '\r' || b == '\t' || b == ',' || b == ';' || b == '|' ||
-                        b == '"' || b == '\'' || b == '=' || b == ':' || b == '/' || b == '<' || b == '>');
-}
-
 /* Fills the band fields (engine.h) once every pattern is known. */
 static void engine_band(piiscan_engine *e)
 {
@@ -151,7 +144,7 @@ static void engine_band(piiscan_engine *e)
         if (!p->has_startmap || p->trigger_prefix > 1)
             return;
         for (unsigned b = 0; b < 256; b++)
-            if ((p->startmap[b >> 3] >> (b & 7) & 1) && prefilter_breaker(b))
+            if ((p->startmap[b >> 3] >> (b & 7) & 1) && pii_prefilter_breaker((uint8_t)b))
                 return;
         for (unsigned k = 0; k < 32; k++)
             e->band_start[k] |= p->startmap[k];

@@ -145,30 +145,11 @@ static int classify(const uint8_t *p, size_t n, int eof, size_t *clen)
             return C_XMASK;
         case '@':
             return C_AT;
-        case '\n':
-        case '\r':
-        case '\t':
-        case ',':
-        case ';':
-        case '|':
-        case '"':
-        case '\'':
-        case '=':
-        case ':':
-        case '/':
-        case '<':
-        case '>':
-            return C_BREAK;
         default:
-            return C_OTHER;
+            return pii_prefilter_breaker(b) ? C_BREAK : C_OTHER;
         }
     }
-    /* A letter of another script (Hangul, CJK, most of Latin-1 and the
-     * rest) ends a cluster: values hold only digits, masks, ASCII and the
-     * separators of {{DASH}}/{{SP}}/{{SEP}} (lead bytes C2 E2 E3 EF) and ×
-     * (C3).  In Korean prose this closes "2024년" at 년 instead of walking
-     * two more characters, and keeps dates written with 년 월 일 apart. */
-    if (b >= 0xC0 && b != 0xC2 && b != 0xC3 && b != 0xE2 && b != 0xE3 && b != 0xEF)
+    if (pii_prefilter_breaker(b))
         return C_BREAK;
     size_t want = b >= 0xF0 && b <= 0xF7 ? 4 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 1;
     if (want == 1)
@@ -193,8 +174,6 @@ static int classify(const uint8_t *p, size_t n, int eof, size_t *clen)
     return C_OTHER;
 }
 
-/* 1 if classify() calls the character starting with byte b a breaker
- * whatever follows it. */
 static void open_cluster(pii_prefilter *pf, uint64_t at_pos)
 {
     pf->open = 1;
@@ -205,19 +184,6 @@ static void open_cluster(pii_prefilter *pf, uint64_t at_pos)
     pf->group = 0;
     pf->groups = 0;
     pf->gap = 0;
-}
-
-static int closes(uint8_t b)
-{
-    if (b >= 0xC0)
-        return b != 0xC2 && b != 0xC3 && b != 0xE2 && b != 0xE3 && b != 0xEF;
-    switch (b) {
-    case '\n': case '\r': case '\t': case ',': case ';': case '|': case '"': case '\'':
-    case '=': case ':': case '/': case '<': case '>':
-        return 1;
-    default:
-        return 0;
-    }
 }
 
 /* Index of the first byte in p[0..n) that can start a cluster or is an '@'
@@ -527,7 +493,7 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                  * trigger.  Step over it without opening it. */
                 if (i < len && (unsigned)(text[i] - '0') < 10) {
                     size_t j = pii_digits_end(text, i + 1, len);
-                    if (j < len && j - i < pf->min_digits && closes(text[j])) {
+                    if (j < len && j - i < pf->min_digits && pii_prefilter_breaker(text[j])) {
                         i = j + 1;
                         continue;
                     }

@@ -120,6 +120,26 @@ void pii_prefilter_set_band(pii_prefilter *pf, unsigned band_hi, const uint8_t s
 int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, size_t len, int eof,
                       pii_winvec *out);
 
+/* 1 if a character starting with byte b is a breaker, whatever follows it
+ * (see the top of this file).  Non-ASCII: a letter of another script
+ * (Hangul, CJK, most of Latin-1 and the rest) ends a cluster, since values
+ * hold only digits, masks, ASCII and the separators of {{DASH}}/{{SP}}/
+ * {{SEP}} (lead bytes C2 E2 E3 EF) and × (C3); in Korean prose this closes
+ * "2024년" at 년, and keeps dates written with 년 월 일 apart.  The
+ * engine's band and the segment skip's masks use the same set. */
+static inline int pii_prefilter_breaker(uint8_t b)
+{
+    if (b >= 0xC0)
+        return b != 0xC2 && b != 0xC3 && b != 0xE2 && b != 0xE3 && b != 0xEF;
+    switch (b) {
+    case '\n': case '\r': case '\t': case ',': case ';': case '|': case '"': case '\'':
+    case '=': case ':': case '/': case '<': case '>':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* The first i >= j with p[i] not an ASCII digit, or len (16 bytes at a
  * time).  Inline: the runs are short and the scan loops call it often. */
 static inline size_t pii_digits_end(const uint8_t *p, size_t j, size_t len)
