@@ -620,6 +620,33 @@ size_t pii_keywords_next(const pii_keywords *kw, const uint8_t *p, size_t n, siz
     return next_scalar(kw, p, n, i, to);
 }
 
+const pii_keyword *pii_keywords_find(const pii_keywords *kw, unsigned pattern, const uint8_t *p,
+                                     size_t n, size_t to, pii_keyword_iter *it, size_t *at)
+{
+    for (;;) {
+        if (!it->e) {
+            it->i = pii_keywords_next(kw, p, n, it->i, to);
+            if (it->i == SIZE_MAX) {
+                it->i = to;
+                return NULL;
+            }
+            it->e = pii_keywords_bucket(kw, p, n, it->i);
+        }
+        while (it->e) {
+            const pii_keyword *k = &kw->v[kw->ent[it->e - 1][0]];
+            it->e = kw->ent[it->e - 1][1];
+            if ((k->mask[pattern >> 3] & (1u << (pattern & 7))) && it->i + k->len <= to &&
+                pii_keyword_at(k, p, n, it->i)) {
+                *at = it->i;
+                if (!it->e)
+                    it->i++;
+                return k;
+            }
+        }
+        it->i++;
+    }
+}
+
 uint32_t pii_keywords_bucket(const pii_keywords *kw, const uint8_t *p, size_t n, size_t i)
 {
     unsigned idx = (unsigned)p[i] << 8 | (i + 1 < n ? p[i + 1] : 0);

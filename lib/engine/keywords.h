@@ -88,4 +88,17 @@ size_t pii_keywords_next(const pii_keywords *kw, const uint8_t *p, size_t n, siz
  * (0: none); walk with kw->ent[e - 1][1]. */
 uint32_t pii_keywords_bucket(const pii_keywords *kw, const uint8_t *p, size_t n, size_t i);
 
+/* Where pii_keywords_find() is: start with {from, 0}. */
+typedef struct pii_keyword_iter {
+    size_t i;   /* the position being looked at */
+    uint32_t e; /* the next entry of its chain (0: the chain is not started) */
+} pii_keyword_iter;
+
+/* The next keyword of pattern number `pattern` lying wholly inside
+ * [it->i, to) of p[0..n), in order of position (several may start at one
+ * position: 여권 and 여권번호); *at receives its start.  NULL when there is
+ * none left. */
+const pii_keyword *pii_keywords_find(const pii_keywords *kw, unsigned pattern, const uint8_t *p,
+                                     size_t n, size_t to, pii_keyword_iter *it, size_t *at);
+
 #endif

@@ -150,17 +150,9 @@ static int veto_in(const struct piiscan_stream *s, uint32_t pi, uint64_t lo, uin
     const pii_keywords *kws = &s->engine->veto;
     if (lo < s->base)
         lo = s->base;
-    size_t i = (size_t)(lo - s->base), to = (size_t)(hi - s->base);
-    while ((i = pii_keywords_next(kws, s->text, s->len, i, to)) != SIZE_MAX) {
-        for (uint32_t e = pii_keywords_bucket(kws, s->text, s->len, i); e; e = kws->ent[e - 1][1]) {
-            const pii_keyword *k = &kws->v[kws->ent[e - 1][0]];
-            if ((k->mask[pi >> 3] & (1u << (pi & 7))) && i + k->len <= to &&
-                pii_keyword_at(k, s->text, s->len, i))
-                return 1;
-        }
-        i++;
-    }
-    return 0;
+    pii_keyword_iter it = {(size_t)(lo - s->base), 0};
+    size_t at;
+    return pii_keywords_find(kws, pi, s->text, s->len, (size_t)(hi - s->base), &it, &at) != NULL;
 }
 
 /* 1 if a keyword of pattern pi lies in the union of the context windows of
@@ -790,28 +782,19 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             hi = text_end;
         /* The type's own keyword set, searched directly (these are few;
          * the context cache holds every type's and is filled lazily). */
-        const pii_keywords *kt = &e->kwtrig;
-        size_t i = (size_t)(lo - s->base), to = (size_t)(hi - s->base);
-        while (st == PIISCAN_OK && (i = pii_keywords_next(kt, s->text, s->len, i, to)) != SIZE_MAX) {
-            for (uint32_t b = pii_keywords_bucket(kt, s->text, s->len, i); b && st == PIISCAN_OK;
-                 b = kt->ent[b - 1][1]) {
-                const pii_keyword *k = &kt->v[kt->ent[b - 1][0]];
-                if (!(k->mask[pi >> 3] & (1u << (pi & 7))) || i + k->len > to ||
-                    !pii_keyword_at(k, s->text, s->len, i))
-                    continue;
-                uint64_t kp = s->base + i;
-                uint64_t ws = kp + k->len > p->ctx_after + PII_MAX_MATCH
-                                  ? kp + k->len - p->ctx_after - PII_MAX_MATCH
-                                  : 0;
-                uint64_t we = kp + p->ctx_before + 1;
-                if (ws < P)
-                    ws = P;
-                if (we > pe)
-                    we = pe;
-                if (ws < we)
-                    st = search(s, scr, pi, ws, we, we, we + PII_MAX_MATCH, 0, eof);
-            }
-            i++;
+        pii_keyword_iter it = {(size_t)(lo - s->base), 0};
+        size_t kat;
+        for (const pii_keyword *k; st == PIISCAN_OK && (k = pii_keywords_find(&e->kwtrig, pi, s->text, s->len,
+                                                                               (size_t)(hi - s->base), &it, &kat));) {
+            uint64_t kp = s->base + kat;
+            uint64_t ws = kp + k->len > p->ctx_after + PII_MAX_MATCH ? kp + k->len - p->ctx_after - PII_MAX_MATCH : 0;
+            uint64_t we = kp + p->ctx_before + 1;
+            if (ws < P)
+                ws = P;
+            if (we > pe)
+                we = pe;
+            if (ws < we)
+                st = search(s, scr, pi, ws, we, we, we + PII_MAX_MATCH, 0, eof);
         }
     }
     if (st != PIISCAN_OK)
