@@ -10,39 +10,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "scan/prefilter.h"
-
-/* The band (engine.h) for this input. */
-typedef struct band {
-    unsigned hi;
-    int lb;
-    uint8_t start[32];
-} band;
-
-/* mode 0: the walk alone; 1: with the skip; 2: the skip without PEXT. */
-static size_t windows(const uint8_t *text, size_t len, const size_t *cuts, size_t ncuts,
-                      unsigned min_digits, int want_at, const band *bd, int mode, pii_winvec *out)
-{
-    pii_prefilter pf;
-    pii_prefilter_init(&pf, min_digits, 13, want_at);
-    pii_prefilter_set_band(&pf, bd->hi, bd->start, bd->lb);
-    if (mode == 0)
-        pf.segment_skip = 0;
-    if (mode == 2)
-        pf.sk_pext = 0;
-    out->first = out->n = 0;
-    uint64_t base = 0;
-    for (size_t c = 0; c <= ncuts; c++) {
-        size_t end = c < ncuts ? cuts[c] : len;
-        if (end < base)
-            end = (size_t)base;
-        FUZZ_ASSERT(pii_prefilter_run(&pf, text + base, base, end - (size_t)base, c == ncuts, out) == 0);
-        uint64_t h = pii_prefilter_horizon(&pf);
-        if (h > base && h <= pf.pos)
-            base = h;
-    }
-    return out->n;
-}
+#include "prefilter_cuts.h" /* tests/unit */
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -56,7 +24,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     unsigned min_digits = 2 + (data[0] & 127) % 63;
     int want_at = data[0] >> 7;
     uint32_t seed = (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
-    band bd;
+    test_band bd;
     memset(&bd, 0, sizeof bd);
     bd.hi = min_digits + (data[4] & 15);
     if (bd.hi > 64)
@@ -80,15 +48,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
             cuts[d - 1] = t;
         }
     pii_winvec walk = {0}, skip = {0};
-    size_t nw = windows(data, size, cuts, ncuts, min_digits, want_at, &bd, 0, &walk);
+    size_t nw = test_prefilter_windows(data, size, cuts, ncuts, min_digits, want_at, &bd, 0, &walk);
+    FUZZ_ASSERT(nw != (size_t)-1);
     for (int mode = 1; mode <= 2; mode++) {
-        size_t ns = windows(data, size, cuts, ncuts, min_digits, want_at, &bd, mode, &skip);
+        size_t ns = test_prefilter_windows(data, size, cuts, ncuts, min_digits, want_at, &bd, mode, &skip);
         FUZZ_ASSERT(ns == nw);
         for (size_t k = 0; k < nw; k++) {
-            const pii_window *a = &walk.v[k], *b = &skip.v[k];
-            FUZZ_ASSERT(a->ws == b->ws && a->we == b->we && a->cs == b->cs && a->se == b->se &&
-                        a->count == b->count && a->group == b->group && a->groups == b->groups &&
-                        a->at == b->at);
+            FUZZ_ASSERT(test_same_window(&walk.v[k], &skip.v[k]));
         }
     }
     free(walk.v);

@@ -13,6 +13,7 @@
 #include "detect/detect.h"
 #include "engine/engine.h"
 #include "engine/keywords.h"
+#include "prefilter_cuts.h"
 #include "scan/prefilter.h"
 
 /* splitmix64: a fixed stream, no libc rand(). */
@@ -431,12 +432,6 @@ static size_t random_cluster_text(uint8_t *out, size_t cap, uint64_t *seed)
 /* A band (engine.h) for the prefilter tests: none, or up to band_hi with
  * start bytes like a phone number's (0 + ( and the full-width lead), or
  * other non-breakers, with and without the {{LB}} rule. */
-typedef struct test_band {
-    unsigned hi;
-    int lb;
-    uint8_t start[32];
-} test_band;
-
 static void random_band(test_band *b, unsigned min_digits, uint64_t *seed)
 {
     memset(b, 0, sizeof *b);
@@ -457,34 +452,14 @@ static void random_band(test_band *b, unsigned min_digits, uint64_t *seed)
             b->start[other[i] >> 3] |= (uint8_t)(1u << (other[i] & 7));
 }
 
-/* Runs the prefilter over text in pieces cut at the given ends (the last
- * one with eof); skip: 0 the walk alone, 1 with the segment skip as this
- * CPU runs it, 2 with the skip but without PEXT.  Returns its windows. */
+/* test_prefilter_windows(), failing the test if the prefilter fails. */
 static size_t prefilter_windows(const uint8_t *text, size_t len, const size_t *cuts, size_t ncuts,
                                 unsigned min_digits, int want_at, const test_band *band, int skip,
                                 pii_winvec *out)
 {
-    pii_prefilter pf;
-    pii_prefilter_init(&pf, min_digits, 13, want_at);
-    pii_prefilter_set_band(&pf, band->hi, band->start, band->lb);
-    if (!skip)
-        pf.segment_skip = 0;
-    if (skip == 2)
-        pf.sk_pext = 0;
-    out->first = out->n = 0;
-    uint64_t base = 0;
-    for (size_t c = 0; c <= ncuts; c++) {
-        size_t end = c < ncuts ? cuts[c] : len;
-        if (end < base)
-            end = (size_t)base;
-        cr_assert_eq(pii_prefilter_run(&pf, text + base, base, end - (size_t)base, c == ncuts, out), 0);
-        /* As the stream does, drop the text nothing needs any more (the
-         * skip then finds what it had read ahead gone). */
-        uint64_t h = pii_prefilter_horizon(&pf);
-        if (h > base && h <= pf.pos)
-            base = h;
-    }
-    return out->n;
+    size_t n = test_prefilter_windows(text, len, cuts, ncuts, min_digits, want_at, band, skip, out);
+    cr_assert_neq(n, (size_t)-1, "the prefilter failed");
+    return n;
 }
 
 /* The segment skip only passes over what the walk would have passed over:
@@ -521,9 +496,7 @@ Test(perf_filters, segment_skip_emits_the_windows_of_the_walk)
                      round, len, min_digits, want_at, na, nb);
         for (size_t k = 0; k < na; k++) {
             const pii_window *x = &a.v[k], *y = &b.v[k];
-            cr_assert(x->ws == y->ws && x->we == y->we && x->cs == y->cs && x->se == y->se &&
-                          x->count == y->count && x->group == y->group && x->groups == y->groups &&
-                          x->at == y->at,
+            cr_assert(test_same_window(x, y),
                       "round %d: window %zu differs: [%llu,%llu) count %u vs [%llu,%llu) count %u", round,
                       k, (unsigned long long)x->ws, (unsigned long long)x->we, x->count,
                       (unsigned long long)y->ws, (unsigned long long)y->we, y->count);
