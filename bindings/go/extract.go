@@ -70,29 +70,31 @@ func extractOptions(op string, opts []Option) (*C.piiscan_options, error) {
 // missing file); the error fn returned (nil for Stop); ctx.Err() if ctx is
 // cancelled (checked before each event). A panic in fn is re-raised.
 func ExtractTextFile(ctx context.Context, path string, fn func(Event) error, opts ...Option) error {
-	const op = "ExtractTextFile"
-	ctx, err := liveCtx(ctx)
-	if err != nil {
-		return err
-	}
-	copts, err := extractOptions(op, opts)
-	if err != nil {
-		return err
-	}
-	defer C.piiscan_options_free(copts)
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
-	return newState(nil, ctx, "", nil, fn).run(op, path, func(h C.uintptr_t) (C.piiscan_status, error) {
-		rc, errno := C.pgo_extract_text_file(cpath, copts, h)
-		return rc, errno
-	})
+	return runExtract(ctx, "ExtractTextFile", path, fn, opts,
+		func(copts *C.piiscan_options, h C.uintptr_t) (C.piiscan_status, error) {
+			rc, errno := C.pgo_extract_text_file(cpath, copts, h)
+			return rc, errno
+		})
 }
 
 // ExtractTextBlob is ExtractTextFile for the bytes of a file held in
 // memory; name is the path used in text pieces and reports ("-" if empty),
 // and the hint that breaks type ties (".eml").
 func ExtractTextBlob(ctx context.Context, data []byte, name string, fn func(Event) error, opts ...Option) error {
-	const op = "ExtractTextBlob"
+	cname, free := cName(name)
+	defer free()
+	return runExtract(ctx, "ExtractTextBlob", name, fn, opts,
+		func(copts *C.piiscan_options, h C.uintptr_t) (C.piiscan_status, error) {
+			return C.pgo_extract_text_blob(cBytes(data), C.size_t(len(data)), cname, copts, h), nil
+		})
+}
+
+// runExtract is what the extraction functions share: the context check, the
+// limit options (freed after the call) and the callback handle around call.
+func runExtract(ctx context.Context, op, path string, fn func(Event) error, opts []Option,
+	call func(copts *C.piiscan_options, h C.uintptr_t) (C.piiscan_status, error)) error {
 	ctx, err := liveCtx(ctx)
 	if err != nil {
 		return err
@@ -102,10 +104,8 @@ func ExtractTextBlob(ctx context.Context, data []byte, name string, fn func(Even
 		return err
 	}
 	defer C.piiscan_options_free(copts)
-	cname, free := cName(name)
-	defer free()
-	return newState(nil, ctx, "", nil, fn).run(op, name, func(h C.uintptr_t) (C.piiscan_status, error) {
-		return C.pgo_extract_text_blob(cBytes(data), C.size_t(len(data)), cname, copts, h), nil
+	return newState(nil, ctx, "", nil, fn).run(op, path, func(h C.uintptr_t) (C.piiscan_status, error) {
+		return call(copts, h)
 	})
 }
 
