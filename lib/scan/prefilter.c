@@ -403,15 +403,14 @@ __attribute__((target("popcnt,bmi,bmi2"))) static size_t segment_skip(pii_prefil
                     if (c < carry)
                         return (size_t)(seg_first - base);
                     uint64_t first = bb + (uint64_t)__builtin_ctzll(_pdep_u64(1ull << (c - carry), X));
-                    /* A segment of this block with fewer than band_hi
-                     * members needs a band start (engine.h) to hold a
-                     * window; the walk asks the same of each cluster in it. */
+                    /* A segment of this block in the band (engine.h) is
+                     * asked what the walk asks of each cluster in it: a
+                     * cluster has no more members, and lies inside it. */
                     uint64_t eb = E & (~0ull << c);
                     if (pf->band_hi > K && eb) {
                         unsigned ec = (unsigned)__builtin_ctzll(eb);
                         uint64_t seg_end = bb + (uint64_t)__builtin_ctzll(_pdep_u64(1ull << (ec - carry), X));
-                        if (ec - c < pf->band_hi &&
-                            !band_start_in(pf, text, base, first > 0 ? first - 1 : 0, seg_end)) {
+                        if (!window_worthy(pf, text, base, ec - c, first, seg_end)) {
                             run &= ec >= 63 ? 0 : ~0ull << (ec + 1);
                             continue;
                         }
