@@ -292,30 +292,24 @@ void pii_keywords_prepare(pii_keywords *kw)
                 if (cl[c].hi[k] >> x & 1)
                     kw->teddy_hi[k][x] |= (uint8_t)(1u << c);
             }
-    /* The distinct first 3 bytes, if there are few and no keyword is shorter. */
-    kw->nfew = 0;
-    for (size_t i = 0; i < kw->n && kw->nfew <= PII_FEW_STARTS; i++) {
+    /* The distinct first 3 bytes, if there are few and no keyword is
+     * shorter (nfew 0: not a FEW set). */
+    unsigned nfew = 0;
+    for (size_t i = 0; i < kw->n && nfew <= PII_FEW_STARTS; i++) {
         const pii_keyword *k = &kw->v[i];
-        if (k->len < 3) {
-            kw->nfew = PII_FEW_STARTS + 1;
-            break;
-        }
         unsigned s = 0;
-        while (s < kw->nfew && memcmp(kw->few[s], k->bytes, 3))
+        while (s < nfew && k->len >= 3 && memcmp(kw->few[s], k->bytes, 3))
             s++;
-        if (s < kw->nfew)
-            continue;
-        if (kw->nfew == PII_FEW_STARTS) {
-            kw->nfew++;
-            break;
+        if (k->len < 3 || s == PII_FEW_STARTS) {
+            nfew = PII_FEW_STARTS + 1; /* too short, or a fifth start */
+        } else if (s == nfew) {
+            memcpy(kw->few[s], k->bytes, 3);
+            for (int b = 0; b < 3; b++)
+                kw->fold[s][b] = is_letter(k->bytes[b]) ? 0x20 : 0;
+            nfew++;
         }
-        memcpy(kw->few[s], k->bytes, 3);
-        for (int b = 0; b < 3; b++)
-            kw->fold[s][b] = is_letter(k->bytes[b]) ? 0x20 : 0;
-        kw->nfew++;
     }
-    if (kw->nfew > PII_FEW_STARTS)
-        kw->nfew = 0;
+    kw->nfew = nfew <= PII_FEW_STARTS ? (uint8_t)nfew : 0;
 #ifdef PII_HAVE_TEDDY
     if (kw->nfew && __builtin_cpu_supports("avx2"))
         kw->teddy = PII_TEDDY_FEW;
