@@ -576,6 +576,14 @@ typedef struct piiscan_walk_entry {
     const char *reason;          /**< NULL when OK */
     uint64_t size;               /**< bytes (regular files) */
     int64_t mtime, atime, ctime; /**< seconds since the epoch */
+    /** The entry as `name` inside the directory open as `dir_fd` (the walk's
+     *  own descriptor; AT_FDCWD and the whole path for a root, or where no
+     *  descriptor could be had).  openat(dir_fd, name, ...) opens the file
+     *  without looking up every directory of its path again.  Valid during
+     *  the callback only; do not close dir_fd.  (C only: the Go and Python
+     *  walks hand entries to another thread, after the callback.) */
+    int dir_fd;
+    const char *name;
 } piiscan_walk_entry;
 
 /** Return PIISCAN_CONTINUE or PIISCAN_STOP. */

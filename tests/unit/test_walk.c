@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -228,5 +229,81 @@ Test(walk, unreadable_directory_is_reported)
     chmod(p, 0755);
     int i = index_of(&s, "secret");
     cr_assert(i >= 0 && s.status[i] == PIISCAN_FILE_ERROR);
+    piiscan_walker_free(w);
+}
+
+/* dir_fd + name open the very file path names (same device and inode), for
+ * files below the root and for a root that is a file. */
+typedef struct same_file {
+    int entries, same, relative;
+} same_file;
+
+static int check_at(const piiscan_walk_entry *e, void *user)
+{
+    same_file *c = user;
+    if (e->status != PIISCAN_FILE_OK)
+        return PIISCAN_CONTINUE;
+    c->entries++;
+    struct stat a, b;
+    int fd = openat(e->dir_fd, e->name, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && fstat(fd, &a) == 0 && stat(e->path, &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino)
+        c->same++;
+    if (fd >= 0)
+        close(fd);
+    if (e->dir_fd != AT_FDCWD && !strchr(e->name, '/'))
+        c->relative++;
+    return PIISCAN_CONTINUE;
+}
+
+Test(walk, dir_fd_and_name_open_the_entry)
+{
+    piiscan_walker *w;
+    piiscan_walker_new(&w);
+    piiscan_walker_set(w, PIISCAN_WALK_IGNORE_FILES, 0);
+    same_file c = {0};
+    cr_assert_eq(piiscan_walk(w, root, check_at, &c), PIISCAN_OK);
+    cr_assert_eq(c.entries, 9);
+    cr_assert_eq(c.same, 9, "openat(dir_fd, name) opened %d of 9 entries", c.same);
+    cr_assert_eq(c.relative, 9, "every entry below the root is one name in its directory");
+    char p[512];
+    snprintf(p, sizeof p, "%s/b/1.csv", root);
+    same_file d = {0};
+    cr_assert_eq(piiscan_walk(w, p, check_at, &d), PIISCAN_OK);
+    cr_assert_eq(d.entries, 1);
+    cr_assert_eq(d.same, 1);
+    cr_assert_eq(d.relative, 0, "a root file is its own path, from the working directory");
+    piiscan_walker_free(w);
+}
+
+/* With few descriptors to spare (a low limit, a deep tree) the walk keeps
+ * no more than half of them: past that it goes on by paths, every file is
+ * still handed over, and the caller can still open each one. */
+Test(walk, deep_tree_with_few_descriptors)
+{
+    char rel[512] = "";
+    for (int i = 0; i < 24; i++) {
+        strcat(rel, i ? "/d" : "d");
+        mkd(rel);
+        char f[600];
+        snprintf(f, sizeof f, "%s/f.txt", rel);
+        put(f, "x");
+    }
+    int fd = open("/dev/null", O_RDONLY);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    /* fd is the lowest free descriptor: a limit a few above it */
+    struct rlimit rl = {(rlim_t)fd + 24, (rlim_t)fd + 24};
+    cr_assert_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+    piiscan_walker *w;
+    piiscan_walker_new(&w);
+    piiscan_walker_set(w, PIISCAN_WALK_IGNORE_FILES, 0);
+    same_file c = {0};
+    cr_assert_eq(piiscan_walk(w, root, check_at, &c), PIISCAN_OK);
+    /* 9 files of the tree, 24 down the deep one */
+    cr_assert_eq(c.entries, 33, "got %d", c.entries);
+    cr_assert_eq(c.same, 33, "opened %d of 33", c.same);
+    cr_assert_lt(c.relative, 33, "the cap was reached (else this test proves nothing)");
+    cr_assert_gt(c.relative, 0, "some entries were opened relative to their directory");
     piiscan_walker_free(w);
 }
