@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -525,6 +526,12 @@ int main(int argc, char **argv)
     static char outbuf[1 << 16];
     if (!tty)
         setvbuf(out, outbuf, _IOFBF, sizeof outbuf);
+    /* Every write to the report and the baseline happens under run.c's
+     * report lock (or on one thread): stdio's own lock per call, taken with
+     * an atomic instruction once the process has threads, is not needed. */
+    __fsetlocking(out, FSETLOCKING_BYCALLER);
+    if (cfg.write_baseline)
+        __fsetlocking(cfg.write_baseline, FSETLOCKING_BYCALLER);
     int use_color = !strcmp(color, "always") || (!strcmp(color, "auto") && tty);
     writer = make_writer(format, out, use_color, cfg.show_raw, quiet);
     if (!writer) {

@@ -10,6 +10,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ typedef struct arena {
 static char *arena_dup(arena *a, const char *s, size_t n)
 {
     if (!a->head || a->head->cap - a->head->used < n + 1) {
-        size_t cap = n + 1 > 16384 ? n + 1 : 16384;
+        size_t cap = n + 1 > 4096 ? n + 1 : 4096;
         chunk *c = malloc(sizeof *c + cap);
         if (!c)
             return NULL;
@@ -76,6 +77,7 @@ typedef struct event {
 typedef struct job {
     struct job *next;
     char *path;
+    size_t path_cap;  /* bytes allocated for path */
     int64_t time;     /* the --time field of the top-level file (0: unknown) */
     int walk_status;  /* != OK: a walk entry that is only reported */
     char *walk_reason;
@@ -85,6 +87,7 @@ typedef struct job {
     uint64_t found;   /* findings in the file and its members */
     uint64_t size;    /* bytes on disk (walk entry), for the progress line */
     int api_error;    /* the scan call itself failed */
+    int fd;           /* opened by the walk (see open_walked), or -1 */
 } job;
 
 static event *push_event(job *j)
@@ -102,8 +105,33 @@ static event *push_event(job *j)
     return e;
 }
 
+/* Makes a finished job ready to be filled again: its event array, the
+ * newest chunk of its arena and its path buffer are kept (up to a bound). */
+static void job_reset(job *j)
+{
+    if (j->fd >= 0)
+        close(j->fd);
+    if (j->a.head) {
+        arena rest = {j->a.head->next};
+        arena_free(&rest);
+        j->a.head->next = NULL;
+        j->a.head->used = 0;
+    }
+    if (j->cap > 256) {
+        free(j->ev);
+        j->ev = NULL;
+        j->cap = 0;
+    }
+    free(j->walk_reason);
+    job keep = {.path = j->path, .path_cap = j->path_cap, .a = j->a, .ev = j->ev, .cap = j->cap};
+    *j = keep;
+    j->fd = -1;
+}
+
 static void job_free(job *j)
 {
+    if (j->fd >= 0)
+        close(j->fd);
     arena_free(&j->a);
     free(j->ev);
     free(j->path);
@@ -128,6 +156,12 @@ typedef struct run {
     size_t qlen;
     int walker_waits;       /* the walker sleeps on qspace */
     int done;
+    /* Finished jobs handed back to the walk to fill again (see new_job).
+     * Made on the walk's thread and finished on a worker's, a job freed
+     * there would cost a free() into another thread's malloc arena, under
+     * that arena's lock, per file. */
+    job *spare;
+    size_t nspare;
     /* output and summary (under omu) */
     pthread_mutex_t omu;
     report_type_count *types;
@@ -138,6 +172,7 @@ typedef struct run {
     size_t capindex;
     report_summary sum;
     uint64_t counted; /* findings that make the exit status 1 */
+    unsigned fds_held; /* queued jobs holding a descriptor (atomic) */
     uint64_t done_bytes, total_bytes; /* on-disk bytes: scanned, and in all (0: unknown) */
     int64_t now;
     struct timespec t0, last_progress;
@@ -207,7 +242,12 @@ static void scan_job(run *r, job *j, piiscan_scratch *scr)
         return;
     struct worker_ctx w = {r, j};
     piiscan_status st;
-    if (!strcmp(j->path, "-")) {
+    if (j->fd >= 0) {
+        st = piiscan_scan_fd(r->cfg->engine, j->fd, j->path, r->cfg->opts, scr, on_finding, on_file, &w);
+        close(j->fd);
+        j->fd = -1;
+        __atomic_sub_fetch(&r->fds_held, 1, __ATOMIC_RELAXED);
+    } else if (!strcmp(j->path, "-")) {
         st = piiscan_scan_fd(r->cfg->engine, STDIN_FILENO, "-", r->cfg->opts, scr, on_finding,
                              on_file, &w);
     } else {
@@ -556,7 +596,12 @@ static void scan_and_emit(run *r, job *j, piiscan_scratch *scr)
     pthread_mutex_lock(&r->omu);
     emit_job(r, j);
     pthread_mutex_unlock(&r->omu);
-    job_free(j);
+}
+
+/* Spare jobs kept at most: as many as can be queued or in hand. */
+static size_t spare_max(const run *r)
+{
+    return (size_t)r->cfg->jobs * (QUEUE_PER_WORKER + 1) + 1;
 }
 
 static void *worker_main(void *arg)
@@ -565,8 +610,15 @@ static void *worker_main(void *arg)
     piiscan_scratch *scr = NULL;
     if (piiscan_scratch_alloc(r->cfg->engine, &scr) != PIISCAN_OK)
         scr = NULL;
+    job *finished = NULL;
     for (;;) {
         pthread_mutex_lock(&r->qmu);
+        if (finished && r->nspare < spare_max(r)) {
+            finished->next = r->spare;
+            r->spare = finished;
+            r->nspare++;
+            finished = NULL;
+        }
         while (!r->qhead && !r->done)
             pthread_cond_wait(&r->qcv, &r->qmu);
         job *j = dequeue_locked(r);
@@ -575,9 +627,14 @@ static void *worker_main(void *arg)
         if (j && r->walker_waits && r->qlen <= (size_t)r->cfg->jobs * QUEUE_PER_WORKER / 2)
             pthread_cond_signal(&r->qspace);
         pthread_mutex_unlock(&r->qmu);
+        if (finished)
+            job_free(finished); /* enough spares */
+        finished = NULL;
         if (!j)
             break;
         scan_and_emit(r, j, scr);
+        job_reset(j);
+        finished = j;
     }
     piiscan_scratch_free(scr);
     return NULL;
@@ -587,7 +644,15 @@ typedef struct producer {
     run *r;
     piiscan_scratch *scr;  /* -j 1: the main thread scans */
     piiscan_scratch *help; /* -j N: the main thread's scratch when it scans too */
+    job *stash;            /* spare jobs taken over from the run (no lock needed) */
 } producer;
+
+static void stash_job(producer *p, job *j)
+{
+    job_reset(j);
+    j->next = p->stash;
+    p->stash = j;
+}
 
 static void submit(producer *p, job *j)
 {
@@ -595,7 +660,7 @@ static void submit(producer *p, job *j)
     if (p->scr) {
         scan_job(r, j, p->scr);
         emit_job(r, j);
-        job_free(j);
+        stash_job(p, j);
         return;
     }
     size_t cap = (size_t)r->cfg->jobs * QUEUE_PER_WORKER;
@@ -618,25 +683,83 @@ static void submit(producer *p, job *j)
      * between, not N workers plus a walker competing for N cores. */
     if (p->help && r->qlen >= cap)
         mine = dequeue_locked(r);
+    if (!p->stash && r->spare) {
+        p->stash = r->spare;
+        r->spare = NULL;
+        r->nspare = 0;
+    }
     pthread_mutex_unlock(&r->qmu);
-    if (mine)
+    if (mine) {
         scan_and_emit(r, mine, p->help);
+        stash_job(p, mine);
+    }
 }
 
-static job *new_job(const char *path)
+/* A job for path: a spare one from *stash when there is (stash may be
+ * NULL), or a new one. */
+static job *new_job(job **stash, const char *path)
 {
-    job *j = calloc(1, sizeof *j);
-    if (!j || !(j->path = strdup(path))) {
-        free(j);
-        return NULL;
+    size_t n = strlen(path) + 1;
+    job *j = stash ? *stash : NULL;
+    if (j) {
+        *stash = j->next;
+        j->next = NULL;
+        if (j->path_cap < n) {
+            char *np = malloc(n < 256 ? 256 : n);
+            if (!np) {
+                job_free(j);
+                return NULL;
+            }
+            free(j->path);
+            j->path = np;
+            j->path_cap = n < 256 ? 256 : n;
+        }
+    } else {
+        j = calloc(1, sizeof *j);
+        if (!j || !(j->path = malloc(n < 256 ? 256 : n))) {
+            free(j);
+            return NULL;
+        }
+        j->path_cap = n < 256 ? 256 : n;
+        j->fd = -1;
     }
+    memcpy(j->path, path, n);
     return j;
+}
+
+static void free_jobs(job *j)
+{
+    while (j) {
+        job *n = j->next;
+        job_free(j);
+        j = n;
+    }
+}
+
+/* Queued jobs that may hold an open file: the queue holds at most
+ * jobs * QUEUE_PER_WORKER; past this, files are opened by path when scanned,
+ * so a large -j cannot run the process out of descriptors. */
+#define FDS_HELD_MAX 256
+
+/* Opens a walked file by its name in the walk's open directory: the kernel
+ * then looks up one name, not each directory of the path again (on a tree
+ * of small files the lookups cost about as much as the reads).  On failure
+ * the job opens it by path when scanned, and reports why it cannot. */
+static void open_walked(run *r, job *j, const piiscan_walk_entry *e)
+{
+    if (!e->name || !strcmp(j->path, "-") ||
+        __atomic_load_n(&r->fds_held, __ATOMIC_RELAXED) >= FDS_HELD_MAX)
+        return;
+    /* O_NONBLOCK: a FIFO put in place of the file does not hang open(). */
+    j->fd = openat(e->dir_fd, e->name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (j->fd >= 0)
+        __atomic_add_fetch(&r->fds_held, 1, __ATOMIC_RELAXED);
 }
 
 static int on_walk_entry(const piiscan_walk_entry *e, void *user)
 {
     producer *p = user;
-    job *j = new_job(e->path);
+    job *j = new_job(&p->stash, e->path);
     if (!j)
         return PIISCAN_STOP;
     j->walk_status = e->status;
@@ -645,6 +768,8 @@ static int on_walk_entry(const piiscan_walk_entry *e, void *user)
     int tf = p->r->cfg->time_field;
     j->time = tf == 1 ? e->atime : tf == 2 ? e->ctime : e->mtime;
     j->size = e->size;
+    if (e->status == PIISCAN_FILE_OK)
+        open_walked(p->r, j, e);
     submit(p, j);
     return PIISCAN_CONTINUE;
 }
@@ -759,7 +884,7 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
         }
         r.total_bytes += (uint64_t)st.st_size;
     }
-    producer p = {&r, NULL, NULL};
+    producer p = {&r, NULL, NULL, NULL};
     pthread_t *th = NULL;
     int nth = 0;
     if (cfg->jobs <= 1) {
@@ -784,7 +909,7 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
     }
     for (int i = 0; i < nroots; i++) {
         if (!strcmp(roots[i], "-")) {
-            job *j = new_job("-");
+            job *j = new_job(NULL, "-");
             if (j)
                 submit(&p, j);
             continue;
@@ -806,6 +931,7 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
             if (!j)
                 break;
             scan_and_emit(&r, j, p.help);
+            job_free(j);
         }
         pthread_mutex_lock(&r.qmu);
         r.done = 1;
@@ -817,6 +943,8 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
     }
     piiscan_scratch_free(p.scr);
     piiscan_scratch_free(p.help);
+    free_jobs(p.stash);
+    free_jobs(r.spare);
     return run_finish(&r);
 }
 
@@ -930,7 +1058,7 @@ int run_staged(run_config *cfg)
         int bst = 0;
         char *blob = capture(show, &blen, &bst);
         free(spec);
-        job *j = new_job(name);
+        job *j = new_job(NULL, name);
         if (!j) {
             free(blob);
             break;
