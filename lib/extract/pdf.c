@@ -21,6 +21,12 @@
  * default GLib handler prints (to stdout) only when G_MESSAGES_DEBUG names
  * that domain.  See docs/extract-pdf-mime.md.
  *
+ * Poppler is loaded on the first PDF (dlopen), not linked: it brings 41
+ * shared libraries (GLib, cairo, fontconfig, ICU...) that every start of
+ * the process would otherwise map and relocate, about 5 ms of a pre-commit
+ * hook's or a file's scan that has no PDF in it.  Where it cannot be loaded
+ * a PDF is PX_UNSUPPORTED with the loader's reason.
+ *
  * Built without poppler (-DPIISCAN_PDF=OFF) a PDF is PX_UNSUPPORTED. */
 #include "extract.h"
 
@@ -30,7 +36,93 @@
 
 #if defined(PIISCAN_WITH_PDF) && PIISCAN_WITH_PDF
 
+#include <dlfcn.h>
 #include <poppler.h>
+#include <pthread.h>
+
+/* ---- loading poppler-glib ---------------------------------------------------- */
+
+/* Every poppler-glib and GLib function this file calls.  The headers still
+ * declare them: each pointer gets its function's own type. */
+#define PDF_API(X)                                                                               \
+    X(poppler_error_quark) X(poppler_document_new_from_bytes) X(poppler_document_get_n_pages)   \
+    X(poppler_document_get_page) X(poppler_document_get_title) X(poppler_document_get_author)   \
+    X(poppler_document_get_subject) X(poppler_document_get_keywords)                             \
+    X(poppler_document_get_n_attachments) X(poppler_page_get_text)                               \
+    X(poppler_page_get_annot_mapping) X(poppler_page_free_annot_mapping)                         \
+    X(poppler_annot_get_annot_type) X(poppler_annot_get_contents)                                \
+    X(poppler_annot_file_attachment_get_type) X(poppler_annot_file_attachment_get_attachment)    \
+    X(poppler_attachment_get_name) X(poppler_attachment_get_size)                                \
+    X(poppler_attachment_save_to_callback) X(g_type_check_instance_is_a) X(g_free)               \
+    X(g_object_unref) X(g_error_free) X(g_bytes_new_static) X(g_bytes_unref)
+
+static struct {
+#define PDF_FIELD(f) __typeof__(f) *f;
+    PDF_API(PDF_FIELD)
+#undef PDF_FIELD
+} pdf_api;
+
+static pthread_once_t pdf_once = PTHREAD_ONCE_INIT;
+static int pdf_loaded;
+static char pdf_load_error[160];
+
+static void pdf_load(void)
+{
+    /* RTLD_LOCAL: its symbols serve these pointers only.  Never closed:
+     * GLib's type system cannot be unloaded. */
+    void *h = dlopen(PII_POPPLER_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        snprintf(pdf_load_error, sizeof pdf_load_error, "PDF support not available: %s",
+                 e ? e : PII_POPPLER_SONAME " cannot be loaded");
+        return;
+    }
+    /* dlsym() returns data pointers; POSIX guarantees they convert to
+     * function pointers, which the memcpy says without a cast warning. */
+#define PDF_SYM(f)                                                                               \
+    {                                                                                            \
+        void *sym = dlsym(h, #f);                                                                \
+        if (!sym) {                                                                              \
+            snprintf(pdf_load_error, sizeof pdf_load_error,                                      \
+                     "PDF support not available: %s has no %s", PII_POPPLER_SONAME, #f);         \
+            return;                                                                              \
+        }                                                                                        \
+        memcpy(&pdf_api.f, &sym, sizeof sym);                                                    \
+    }
+    PDF_API(PDF_SYM)
+#undef PDF_SYM
+    pdf_loaded = 1;
+}
+
+/* From here on a call to one of them goes through its pointer. */
+#define PDF_CALL(f) (*pdf_api.f)
+#define poppler_error_quark PDF_CALL(poppler_error_quark)
+#define poppler_document_new_from_bytes PDF_CALL(poppler_document_new_from_bytes)
+#define poppler_document_get_n_pages PDF_CALL(poppler_document_get_n_pages)
+#define poppler_document_get_page PDF_CALL(poppler_document_get_page)
+#define poppler_document_get_title PDF_CALL(poppler_document_get_title)
+#define poppler_document_get_author PDF_CALL(poppler_document_get_author)
+#define poppler_document_get_subject PDF_CALL(poppler_document_get_subject)
+#define poppler_document_get_keywords PDF_CALL(poppler_document_get_keywords)
+#define poppler_document_get_n_attachments PDF_CALL(poppler_document_get_n_attachments)
+#define poppler_page_get_text PDF_CALL(poppler_page_get_text)
+#define poppler_page_get_annot_mapping PDF_CALL(poppler_page_get_annot_mapping)
+#define poppler_page_free_annot_mapping PDF_CALL(poppler_page_free_annot_mapping)
+#define poppler_annot_get_annot_type PDF_CALL(poppler_annot_get_annot_type)
+#define poppler_annot_get_contents PDF_CALL(poppler_annot_get_contents)
+#define poppler_annot_file_attachment_get_type PDF_CALL(poppler_annot_file_attachment_get_type)
+#define poppler_annot_file_attachment_get_attachment PDF_CALL(poppler_annot_file_attachment_get_attachment)
+#define poppler_attachment_get_name PDF_CALL(poppler_attachment_get_name)
+#define poppler_attachment_get_size PDF_CALL(poppler_attachment_get_size)
+#define poppler_attachment_save_to_callback PDF_CALL(poppler_attachment_save_to_callback)
+#define g_type_check_instance_is_a PDF_CALL(g_type_check_instance_is_a)
+#define g_free PDF_CALL(g_free)
+#define g_object_unref PDF_CALL(g_object_unref)
+#define g_error_free PDF_CALL(g_error_free)
+#define g_bytes_new_static PDF_CALL(g_bytes_new_static)
+#define g_bytes_unref PDF_CALL(g_bytes_unref)
+
+/* ---- extraction ----------------------------------------------------------------- */
 
 /* Reasons for documents poppler cannot open.  Poppler's GError messages are
  * fixed strings today, but a reason must never carry document content, so
@@ -181,9 +273,11 @@ static int page_annotations(px_doc *d, PopplerPage *page, unsigned *nfiles)
         g_free(c);
         /* a file attachment annotation holds a file that is not in the
          * document's EmbeddedFiles tree */
-        if (r == PX_CONTINUE && POPPLER_IS_ANNOT_FILE_ATTACHMENT(am->annot)) {
+        if (r == PX_CONTINUE &&
+            g_type_check_instance_is_a((GTypeInstance *)am->annot, poppler_annot_file_attachment_get_type())) {
+            /* (GLib's checked cast macros would call into GLib unloaded) */
             PopplerAttachment *att =
-                poppler_annot_file_attachment_get_attachment(POPPLER_ANNOT_FILE_ATTACHMENT(am->annot));
+                poppler_annot_file_attachment_get_attachment((PopplerAnnotFileAttachment *)am->annot);
             if (att) {
                 r = save_member(d, att, "annotation-file", ++*nfiles);
                 g_object_unref(att);
@@ -232,6 +326,11 @@ static int embedded_files(px_doc *d, PopplerDocument *doc)
 
 int px_extract_pdf(px_doc *d, const uint8_t *data, size_t len)
 {
+    pthread_once(&pdf_once, pdf_load);
+    if (!pdf_loaded) {
+        px_set_status(d, PX_UNSUPPORTED, "%s", pdf_load_error);
+        return PX_CONTINUE;
+    }
     /* The bytes stay ours: GBytes only borrows them for the document's
      * life, which ends in this function. */
     GBytes *bytes = g_bytes_new_static(data, len);

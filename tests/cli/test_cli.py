@@ -6,6 +6,7 @@ Usage: test_cli.py PIISCAN_BINARY SOURCE_ROOT (run by ctest through run.sh)."""
 import hmac
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -455,6 +456,49 @@ if subprocess.run(["git", "--version"], capture_output=True).returncode == 0:
             f.write("leak.csv\n")
         c = subprocess.run(["git", "-C", d, "commit", "-q", "-m", "x"], capture_output=True)
         check(c.returncode == 0, ".piiscanignore applies to --staged: %r" % c.stderr)
+
+# --- poppler-glib is loaded on the first PDF only, and a PDF is reported
+# unsupported (not clean, not a crash) where it cannot be loaded
+sys.path.insert(0, os.path.join(ROOT, "tests", "fixtures"))
+import gen_pdf  # noqa: E402  (the fixture generator's hand-made PDFs)
+with tempfile.TemporaryDirectory() as d:
+    pdf = os.path.join(d, "record.pdf")
+    with open(pdf, "wb") as f:
+        f.write(gen_pdf.simple())
+    txt = os.path.join(d, "note.txt")
+    with open(txt, "w") as f:
+        f.write("주민등록번호 900101-1234568\n")
+    env = dict(os.environ, LD_DEBUG="libs")
+    p = subprocess.run([PIISCAN, "-f", "jsonl", txt], capture_output=True, env=env)
+    loaded = [ln for ln in p.stderr.decode("utf-8", "replace").splitlines() if "libpoppler" in ln]
+    check(p.returncode == 1 and not loaded, "a text file does not load poppler: %r" % loaded[:2])
+    p = subprocess.run([PIISCAN, "-f", "jsonl", pdf], capture_output=True, env=env)
+    soname = None
+    for ln in p.stderr.decode("utf-8", "replace").splitlines():
+        if "find library=libpoppler-glib.so" in ln:
+            soname = ln.split("find library=")[1].split(" ")[0].split(";")[0]
+    recs = parse_jsonl(p.stdout.decode())
+    check(p.returncode == 1 and soname and [r for r in recs if r["kind"] == "finding"
+                                            and r["path"] == pdf and r["type"] == "kr_rrn"],
+          "a PDF loads %s and its RRN is found" % soname)
+    if soname and shutil.which("cc"):
+        # An impostor of that name without poppler's functions, found first.
+        fake = os.path.join(d, "fake")
+        os.mkdir(fake)
+        src = os.path.join(fake, "empty.c")
+        with open(src, "w") as f:
+            f.write("int piiscan_test_not_poppler;\n")
+        cc = subprocess.run(["cc", "-shared", "-fPIC", "-o", os.path.join(fake, soname), src],
+                            capture_output=True)
+        check(cc.returncode == 0, "cc builds the impostor library: %r" % cc.stderr)
+        env = dict(os.environ, LD_LIBRARY_PATH=fake)
+        p = subprocess.run([PIISCAN, "-f", "jsonl", pdf], capture_output=True, env=env)
+        recs = parse_jsonl(p.stdout.decode())
+        st = [r for r in recs if r["kind"] == "file" and r["path"] == pdf]
+        check(p.returncode == 0 and len(st) == 1 and st[0]["status"] == "unsupported"
+              and st[0]["reason"].startswith("PDF support not available")
+              and SUMMARY.get("unsupported") == 1,
+              "without poppler a PDF is reported unsupported: %r %r" % (p.returncode, st))
 
 if failures:
     print("%d CLI check(s) failed" % len(failures))
