@@ -80,6 +80,10 @@ struct report_writer {
     int show_raw;
     int color;               /* text only */
     int quiet;               /* text only: no summary */
+    /* 1: finding() and file() keep no state between calls, so a copy of
+     * the writer with another `out` may format records elsewhere (run.c
+     * formats each file's records on its scanning thread). */
+    int records_stateless;
     void *state;             /* the writer's own */
 };
 

@@ -137,6 +137,7 @@ report_writer *report_csv_new(FILE *out, int show_raw)
     w->file = csv_file;
     w->end = csv_end;
     w->free = csv_free;
+    w->records_stateless = 1;
     w->out = out;
     w->show_raw = show_raw;
     return w;

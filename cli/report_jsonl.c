@@ -163,6 +163,7 @@ report_writer *report_jsonl_new(FILE *out, int show_raw)
     w->file = jsonl_file;
     w->end = jsonl_end;
     w->free = jsonl_free;
+    w->records_stateless = 1;
     w->out = out;
     w->show_raw = show_raw;
     return w;

@@ -77,6 +77,7 @@ report_writer *report_text_new(FILE *out, int color, int show_raw, int quiet)
     w->file = text_file;
     w->end = text_end;
     w->free = text_free;
+    w->records_stateless = 1;
     w->out = out;
     w->color = color;
     w->show_raw = show_raw;

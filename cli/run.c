@@ -6,12 +6,18 @@
  * file's event list (strings copied into a per-file arena), then hands the
  * list to the writer under the output lock.  So each file's report is
  * contiguous and a writer is never called from two threads at once; with
- * -j 1 everything happens in the main thread, in walk order. */
+ * -j 1 everything happens in the main thread, in walk order.  With -j N and
+ * a text, JSON Lines or CSV report, a scanning thread formats the file's
+ * records into its own buffer first (see emitter) and the lock covers only
+ * copying them out and adding the counts. */
+#define _GNU_SOURCE /* fopencookie() */
 #include "run.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -165,6 +171,7 @@ typedef struct run {
     /* output and summary (under omu) */
     pthread_mutex_t omu;
     report_type_count *types;
+    report_type_count *tally_types; /* emit_job()'s tally (under omu) */
     size_t ntypes;
     dir_slot *dirs;
     size_t ndirs, capdirs;
@@ -476,44 +483,55 @@ static void progress(run *r, int final)
         fprintf(stderr, ", ETA %.0f s", (double)(r->total_bytes - r->done_bytes) / rate);
 }
 
-static void emit_job(run *r, job *j)
+/* What one job adds to the run's totals: counted by format_job() with no
+ * lock held, added by merge_tally() under the report lock. */
+typedef struct tally {
+    report_summary s;          /* the counters only */
+    report_type_count *types;  /* r->ntypes; counts and names */
+    uint64_t counted;
+    uint64_t kept, kept_unmasked; /* this job's findings after the baseline */
+} tally;
+
+/* Writes job j's records with writer w and counts them into t.  Touches no
+ * shared state but the configuration and the baseline (read-only), except
+ * --write-baseline's file: with it the caller holds the report lock. */
+static void format_job(run *r, job *j, report_writer *w, tally *t)
 {
     run_config *cfg = r->cfg;
-    report_summary *s = &r->sum;
+    report_summary *s = &t->s;
     if (j->walk_status != PIISCAN_FILE_OK) {
         report_file f = {j->path, piiscan_file_status_name((piiscan_file_status)j->walk_status),
                          j->walk_reason ? j->walk_reason : "", "", 0, -1, 0};
-        cfg->writer->file(cfg->writer, &f);
+        w->file(w, &f);
         if (j->walk_status == PIISCAN_FILE_ERROR)
             s->errors++;
         else if (j->walk_status == PIISCAN_FILE_SKIPPED)
             s->skipped++;
         return;
     }
-    uint64_t kept = 0, kept_unmasked = 0;
     for (size_t i = 0; i < j->nev; i++) {
         event *e = &j->ev[i];
         if (e->kind == EV_FINDING) {
             if (baseline_has(cfg->baseline, e->f.fingerprint, e->f.path))
                 continue;
-            kept++;
-            cfg->writer->finding(cfg->writer, &e->f);
+            t->kept++;
+            w->finding(w, &e->f);
             s->findings++;
             if (e->f.masked)
                 s->masked++;
             else
                 s->unmasked++;
             if (e->type_index < r->ntypes) {
-                report_type_count *t = &r->types[e->type_index];
-                t->type_name = e->f.type_name;
+                report_type_count *ty = &t->types[e->type_index];
+                ty->type_name = e->f.type_name;
                 if (e->f.masked)
-                    t->masked++;
+                    ty->masked++;
                 else
-                    t->unmasked++;
+                    ty->unmasked++;
             }
-            kept_unmasked += !e->f.masked;
+            t->kept_unmasked += !e->f.masked;
             if (type_selected(cfg->fail_on, e->f.type))
-                r->counted++;
+                t->counted++;
             if (cfg->write_baseline && e->f.fingerprint)
                 fprintf(cfg->write_baseline, "%s\t%s\t%s\n", e->f.fingerprint, e->f.path,
                         e->f.type);
@@ -552,20 +570,60 @@ static void emit_job(run *r, job *j)
                 s->retention_breaches++;
             }
             if (e->status != PIISCAN_FILE_OK || breach)
-                cfg->writer->file(cfg->writer, &e->r);
+                w->file(w, &e->r);
         }
     }
-    if (kept) {
+    if (t->kept)
         s->files_with_findings++;
-        count_dir(r, j->path, kept, kept_unmasked);
-    }
-    r->done_bytes += j->size;
     if (j->api_error) {
         report_file f = {j->path, "error", piiscan_strerror(j->api_error), "", 0, -1, 0};
-        cfg->writer->file(cfg->writer, &f);
+        w->file(w, &f);
         s->errors++;
     }
+}
+
+/* Adds t to the run's totals and empties it (report lock held). */
+static void merge_tally(run *r, job *j, tally *t)
+{
+    report_summary *d = &r->sum, *s = &t->s;
+    d->files += s->files;
+    d->members += s->members;
+    d->bytes += s->bytes;
+    d->findings += s->findings;
+    d->masked += s->masked;
+    d->unmasked += s->unmasked;
+    d->encrypted += s->encrypted;
+    d->protected_ += s->protected_;
+    d->errors += s->errors;
+    d->skipped += s->skipped;
+    d->unsupported += s->unsupported;
+    d->files_with_findings += s->files_with_findings;
+    d->retention_breaches += s->retention_breaches;
+    r->counted += t->counted;
+    for (size_t i = 0; i < r->ntypes && s->findings; i++) {
+        report_type_count *ty = &t->types[i];
+        if (ty->masked || ty->unmasked) {
+            r->types[i].type_name = ty->type_name;
+            r->types[i].masked += ty->masked;
+            r->types[i].unmasked += ty->unmasked;
+            ty->masked = ty->unmasked = 0;
+        }
+    }
+    if (t->kept)
+        count_dir(r, j->path, t->kept, t->kept_unmasked);
+    r->done_bytes += j->size;
+    memset(s, 0, sizeof *s);
+    t->counted = t->kept = t->kept_unmasked = 0;
     progress(r, 0);
+}
+
+/* A job's report, written and counted in one go (report lock held, or a
+ * single thread). */
+static void emit_job(run *r, job *j)
+{
+    tally t = {.types = r->tally_types};
+    format_job(r, j, r->cfg->writer, &t);
+    merge_tally(r, j, &t);
 }
 
 /* ---- workers ------------------------------------------------------------------------- */
@@ -587,12 +645,96 @@ static job *dequeue_locked(run *r)
 
 /* Scans a job and writes its events (omu taken for the writing); without a
  * scratch (out of memory) the job reports that instead. */
-static void scan_and_emit(run *r, job *j, piiscan_scratch *scr)
+/* A scanning thread's own report writer (with -j N, for writers whose
+ * records keep no state): a copy of the run's writer that writes into a
+ * memory buffer, so a job's records are formatted with no lock held and
+ * the report lock only covers copying the bytes and adding the counts.
+ * Formatting under the lock made the threads queue for it. */
+typedef struct emitter {
+    report_writer w;
+    char *buf;
+    size_t len, cap;
+    int failed;
+    tally t;
+} emitter;
+
+static ssize_t emitter_write(void *cookie, const char *p, size_t n)
+{
+    emitter *em = cookie;
+    if (em->len + n > em->cap) {
+        size_t nc = em->cap ? em->cap * 2 : 1 << 16;
+        while (nc < em->len + n)
+            nc *= 2;
+        char *nb = realloc(em->buf, nc);
+        if (!nb) {
+            em->failed = 1;
+            return -1;
+        }
+        em->buf = nb;
+        em->cap = nc;
+    }
+    memcpy(em->buf + em->len, p, n);
+    em->len += n;
+    return (ssize_t)n;
+}
+
+/* NULL where records are formatted under the lock (one thread, a writer
+ * with state, --write-baseline, or out of memory). */
+static emitter *emitter_new(run *r)
+{
+    run_config *cfg = r->cfg;
+    if (cfg->jobs <= 1 || !cfg->writer->records_stateless || cfg->write_baseline)
+        return NULL;
+    emitter *em = calloc(1, sizeof *em);
+    if (!em)
+        return NULL;
+    em->t.types = calloc(r->ntypes ? r->ntypes : 1, sizeof *em->t.types);
+    em->w = *cfg->writer;
+    em->w.out = fopencookie(em, "w", (cookie_io_functions_t){NULL, emitter_write, NULL, NULL});
+    if (!em->t.types || !em->w.out) {
+        free(em->t.types);
+        free(em);
+        return NULL;
+    }
+    __fsetlocking(em->w.out, FSETLOCKING_BYCALLER);
+    return em;
+}
+
+static void emitter_free(emitter *em)
+{
+    if (!em)
+        return;
+    fclose(em->w.out);
+    free(em->buf);
+    free(em->t.types);
+    free(em);
+}
+
+static void scan_and_emit(run *r, job *j, piiscan_scratch *scr, emitter *em)
 {
     if (scr)
         scan_job(r, j, scr);
     else
         j->api_error = PIISCAN_E_NOMEM;
+    if (em) {
+        em->len = 0;
+        format_job(r, j, &em->w, &em->t);
+        fflush(em->w.out);
+        if (!em->failed) {
+            pthread_mutex_lock(&r->omu);
+            fwrite(em->buf, 1, em->len, r->cfg->writer->out);
+            merge_tally(r, j, &em->t);
+            pthread_mutex_unlock(&r->omu);
+            return;
+        }
+        /* Out of memory for the buffer: this job's records again, directly. */
+        clearerr(em->w.out);
+        em->failed = 0;
+        memset(&em->t.s, 0, sizeof em->t.s);
+        em->t.counted = em->t.kept = em->t.kept_unmasked = 0;
+        for (size_t i = 0; i < r->ntypes; i++)
+            em->t.types[i].masked = em->t.types[i].unmasked = 0;
+    }
     pthread_mutex_lock(&r->omu);
     emit_job(r, j);
     pthread_mutex_unlock(&r->omu);
@@ -610,6 +752,7 @@ static void *worker_main(void *arg)
     piiscan_scratch *scr = NULL;
     if (piiscan_scratch_alloc(r->cfg->engine, &scr) != PIISCAN_OK)
         scr = NULL;
+    emitter *em = emitter_new(r);
     job *finished = NULL;
     for (;;) {
         pthread_mutex_lock(&r->qmu);
@@ -632,10 +775,11 @@ static void *worker_main(void *arg)
         finished = NULL;
         if (!j)
             break;
-        scan_and_emit(r, j, scr);
+        scan_and_emit(r, j, scr, em);
         job_reset(j);
         finished = j;
     }
+    emitter_free(em);
     piiscan_scratch_free(scr);
     return NULL;
 }
@@ -644,6 +788,7 @@ typedef struct producer {
     run *r;
     piiscan_scratch *scr;  /* -j 1: the main thread scans */
     piiscan_scratch *help; /* -j N: the main thread's scratch when it scans too */
+    emitter *em;           /* -j N: the main thread's report writer (or NULL) */
     job *stash;            /* spare jobs taken over from the run (no lock needed) */
 } producer;
 
@@ -690,7 +835,7 @@ static void submit(producer *p, job *j)
     }
     pthread_mutex_unlock(&r->qmu);
     if (mine) {
-        scan_and_emit(r, mine, p->help);
+        scan_and_emit(r, mine, p->help, p->em);
         stash_job(p, mine);
     }
 }
@@ -816,7 +961,8 @@ static int run_setup(run *r, run_config *cfg, char *started, size_t startedlen)
     mutex_init_short(&r->omu);
     r->ntypes = piiscan_engine_type_count(cfg->engine);
     r->types = calloc(r->ntypes ? r->ntypes : 1, sizeof *r->types);
-    if (!r->types)
+    r->tally_types = calloc(r->ntypes ? r->ntypes : 1, sizeof *r->tally_types);
+    if (!r->types || !r->tally_types)
         return -1;
     for (size_t i = 0; i < r->ntypes; i++) {
         r->types[i].type = piiscan_engine_type_id(cfg->engine, i);
@@ -859,6 +1005,7 @@ static int run_finish(run *r)
     free(r->dirs);
     free(r->dir_index);
     free(r->types);
+    free(r->tally_types);
     pthread_mutex_destroy(&r->qmu);
     pthread_cond_destroy(&r->qcv);
     pthread_cond_destroy(&r->qspace);
@@ -884,7 +1031,7 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
         }
         r.total_bytes += (uint64_t)st.st_size;
     }
-    producer p = {&r, NULL, NULL, NULL};
+    producer p = {&r, NULL, NULL, NULL, NULL};
     pthread_t *th = NULL;
     int nth = 0;
     if (cfg->jobs <= 1) {
@@ -896,6 +1043,7 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
         /* The main thread walks and scans too (see submit()): N - 1 workers. */
         if (piiscan_scratch_alloc(cfg->engine, &p.help) != PIISCAN_OK)
             p.help = NULL;
+        p.em = emitter_new(&r);
         int workers = p.help ? cfg->jobs - 1 : cfg->jobs;
         th = calloc((size_t)cfg->jobs, sizeof *th);
         for (int i = 0; th && i < workers; i++)
@@ -930,7 +1078,7 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
             pthread_mutex_unlock(&r.qmu);
             if (!j)
                 break;
-            scan_and_emit(&r, j, p.help);
+            scan_and_emit(&r, j, p.help, p.em);
             job_free(j);
         }
         pthread_mutex_lock(&r.qmu);
@@ -943,6 +1091,7 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
     }
     piiscan_scratch_free(p.scr);
     piiscan_scratch_free(p.help);
+    emitter_free(p.em);
     free_jobs(p.stash);
     free_jobs(r.spare);
     return run_finish(&r);
