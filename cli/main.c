@@ -293,7 +293,7 @@ int main(int argc, char **argv)
     if (cfg.fp_key && !*cfg.fp_key)
         cfg.fp_key = NULL;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    cfg.jobs = ncpu > 0 ? (int)ncpu : 1;
+    cfg.jobs = ncpu > 256 ? 256 : ncpu > 0 ? (int)ncpu : 1;
     const char *types = NULL, *color = "auto", *output = NULL, *baseline_path = NULL,
                *write_baseline = NULL;
     const char *patfiles[64];
@@ -324,7 +324,7 @@ int main(int argc, char **argv)
             quiet = 1;
             break;
         case 'j':
-            if (parse_size(optarg, &v) != 0 || v < 1 || v > 1024)
+            if (parse_size(optarg, &v) != 0 || v < 1 || v > 256)
                 goto bad_value;
             cfg.jobs = (int)v;
             break;

@@ -1,15 +1,15 @@
 /* run.c -- see run.h.
  *
- * Threads: the main thread walks and queues files (a bounded queue, so a
- * walk of a million files does not queue a million paths); each worker owns
- * a scratch and collects one file's findings and file reports into that
- * file's event list (strings copied into a per-file arena), then hands the
- * list to the writer under the output lock.  So each file's report is
- * contiguous and a writer is never called from two threads at once; with
- * -j 1 everything happens in the main thread, in walk order.  With -j N and
- * a text, JSON Lines or CSV report, a scanning thread formats the file's
- * records into its own buffer first (see emitter) and the lock covers only
- * copying them out and adding the counts. */
+ * Threads: with -j 1 the main thread walks (piiscan_walk, sorted order) and
+ * scans each file as it is handed over.  With -j N the library's parallel
+ * walk runs on N threads (the main thread one of them), and each scans the
+ * files it is handed (see scanner).  A scanning thread collects one file's
+ * findings and file reports into that file's event list (strings copied
+ * into a per-file arena), then hands the list to the writer under the
+ * output lock, so each file's report is contiguous and a writer is never
+ * called from two threads at once.  With a text, JSON Lines or CSV report,
+ * the thread formats the file's records into its own buffer first (see
+ * emitter) and the lock covers only copying them out and adding the counts. */
 #define _GNU_SOURCE /* fopencookie() */
 #include "run.h"
 
@@ -93,7 +93,7 @@ typedef struct job {
     uint64_t found;   /* findings in the file and its members */
     uint64_t size;    /* bytes on disk (walk entry), for the progress line */
     int api_error;    /* the scan call itself failed */
-    int fd;           /* opened by the walk (see open_walked), or -1 */
+    int fd;           /* opened by name in the walk's directory (on_walk_entry), or -1 */
 } job;
 
 static event *push_event(job *j)
@@ -154,20 +154,6 @@ typedef struct dir_slot {
 
 typedef struct run {
     run_config *cfg;
-    /* queue */
-    pthread_mutex_t qmu;
-    pthread_cond_t qcv;     /* workers: a job was queued, or done */
-    pthread_cond_t qspace;  /* the walker: the queue has room again */
-    job *qhead, *qtail;
-    size_t qlen;
-    int walker_waits;       /* the walker sleeps on qspace */
-    int done;
-    /* Finished jobs handed back to the walk to fill again (see new_job).
-     * Made on the walk's thread and finished on a worker's, a job freed
-     * there would cost a free() into another thread's malloc arena, under
-     * that arena's lock, per file. */
-    job *spare;
-    size_t nspare;
     /* output and summary (under omu) */
     pthread_mutex_t omu;
     report_type_count *types;
@@ -179,7 +165,6 @@ typedef struct run {
     size_t capindex;
     report_summary sum;
     uint64_t counted; /* findings that make the exit status 1 */
-    unsigned fds_held; /* queued jobs holding a descriptor (atomic) */
     uint64_t done_bytes, total_bytes; /* on-disk bytes: scanned, and in all (0: unknown) */
     int64_t now;
     struct timespec t0, last_progress;
@@ -253,7 +238,6 @@ static void scan_job(run *r, job *j, piiscan_scratch *scr)
         st = piiscan_scan_fd(r->cfg->engine, j->fd, j->path, r->cfg->opts, scr, on_finding, on_file, &w);
         close(j->fd);
         j->fd = -1;
-        __atomic_sub_fetch(&r->fds_held, 1, __ATOMIC_RELAXED);
     } else if (!strcmp(j->path, "-")) {
         st = piiscan_scan_fd(r->cfg->engine, STDIN_FILENO, "-", r->cfg->opts, scr, on_finding,
                              on_file, &w);
@@ -626,25 +610,8 @@ static void emit_job(run *r, job *j)
     merge_tally(r, j, &t);
 }
 
-/* ---- workers ------------------------------------------------------------------------- */
+/* ---- scanning threads ---------------------------------------------------------------- */
 
-#define QUEUE_PER_WORKER 16
-
-/* The first queued job, or NULL (qmu held). */
-static job *dequeue_locked(run *r)
-{
-    job *j = r->qhead;
-    if (j) {
-        r->qhead = j->next;
-        if (!r->qhead)
-            r->qtail = NULL;
-        r->qlen--;
-    }
-    return j;
-}
-
-/* Scans a job and writes its events (omu taken for the writing); without a
- * scratch (out of memory) the job reports that instead. */
 /* A scanning thread's own report writer (with -j N, for writers whose
  * records keep no state): a copy of the run's writer that writes into a
  * memory buffer, so a job's records are formatted with no lock held and
@@ -722,7 +689,8 @@ static void scan_and_emit(run *r, job *j, piiscan_scratch *scr, emitter *em)
         fflush(em->w.out);
         if (!em->failed) {
             pthread_mutex_lock(&r->omu);
-            fwrite(em->buf, 1, em->len, r->cfg->writer->out);
+            if (em->len)
+                fwrite(em->buf, 1, em->len, r->cfg->writer->out);
             merge_tally(r, j, &em->t);
             pthread_mutex_unlock(&r->omu);
             return;
@@ -740,183 +708,99 @@ static void scan_and_emit(run *r, job *j, piiscan_scratch *scr, emitter *em)
     pthread_mutex_unlock(&r->omu);
 }
 
-/* Spare jobs kept at most: as many as can be queued or in hand. */
-static size_t spare_max(const run *r)
-{
-    return (size_t)r->cfg->jobs * (QUEUE_PER_WORKER + 1) + 1;
-}
-
-static void *worker_main(void *arg)
-{
-    run *r = arg;
-    piiscan_scratch *scr = NULL;
-    if (piiscan_scratch_alloc(r->cfg->engine, &scr) != PIISCAN_OK)
-        scr = NULL;
-    emitter *em = emitter_new(r);
-    job *finished = NULL;
-    for (;;) {
-        pthread_mutex_lock(&r->qmu);
-        if (finished && r->nspare < spare_max(r)) {
-            finished->next = r->spare;
-            r->spare = finished;
-            r->nspare++;
-            finished = NULL;
-        }
-        while (!r->qhead && !r->done)
-            pthread_cond_wait(&r->qcv, &r->qmu);
-        job *j = dequeue_locked(r);
-        /* Wake the walker only once the queue is half empty, so it queues
-         * several files per wake-up instead of one per file. */
-        if (j && r->walker_waits && r->qlen <= (size_t)r->cfg->jobs * QUEUE_PER_WORKER / 2)
-            pthread_cond_signal(&r->qspace);
-        pthread_mutex_unlock(&r->qmu);
-        if (finished)
-            job_free(finished); /* enough spares */
-        finished = NULL;
-        if (!j)
-            break;
-        scan_and_emit(r, j, scr, em);
-        job_reset(j);
-        finished = j;
-    }
-    emitter_free(em);
-    piiscan_scratch_free(scr);
-    return NULL;
-}
-
-typedef struct producer {
+/* One scanning thread: with -j 1 the main thread, which walks in sorted
+ * order; with -j N each thread of the parallel walk (piiscan_walk_parallel),
+ * which scans every file it is handed where it found it -- the file is
+ * looked at, opened, read and closed on one thread, with no queue between
+ * a walker and workers (that handing over cost each thread about a tenth
+ * more CPU time than one thread alone needed: every job, path and open file
+ * moved between two caches). */
+typedef struct scanner {
     run *r;
-    piiscan_scratch *scr;  /* -j 1: the main thread scans */
-    piiscan_scratch *help; /* -j N: the main thread's scratch when it scans too */
-    emitter *em;           /* -j N: the main thread's report writer (or NULL) */
-    job *stash;            /* spare jobs taken over from the run (no lock needed) */
-} producer;
+    piiscan_scratch *scr;
+    emitter *em;  /* -j N with a stateless writer, or NULL */
+    job *spare;   /* the job used for each file in turn */
+} scanner;
 
-static void stash_job(producer *p, job *j)
+/* A job for path: the scanner's spare one when it has one. */
+static job *new_job(job **spare, const char *path)
 {
-    job_reset(j);
-    j->next = p->stash;
-    p->stash = j;
-}
-
-static void submit(producer *p, job *j)
-{
-    run *r = p->r;
-    if (p->scr) {
-        scan_job(r, j, p->scr);
-        emit_job(r, j);
-        stash_job(p, j);
-        return;
-    }
-    size_t cap = (size_t)r->cfg->jobs * QUEUE_PER_WORKER;
-    job *mine = NULL;
-    pthread_mutex_lock(&r->qmu);
-    while (!p->help && r->qlen >= cap) {
-        r->walker_waits = 1;
-        pthread_cond_wait(&r->qspace, &r->qmu);
-        r->walker_waits = 0;
-    }
-    if (r->qtail)
-        r->qtail->next = j;
-    else
-        r->qhead = j;
-    r->qtail = j;
-    r->qlen++;
-    pthread_cond_signal(&r->qcv); /* one job: one worker */
-    /* A full queue: the walker is ahead, so it scans the oldest job itself
-     * instead of sleeping -- -j N is N threads scanning, the walk fitted in
-     * between, not N workers plus a walker competing for N cores. */
-    if (p->help && r->qlen >= cap)
-        mine = dequeue_locked(r);
-    if (!p->stash && r->spare) {
-        p->stash = r->spare;
-        r->spare = NULL;
-        r->nspare = 0;
-    }
-    pthread_mutex_unlock(&r->qmu);
-    if (mine) {
-        scan_and_emit(r, mine, p->help, p->em);
-        stash_job(p, mine);
-    }
-}
-
-/* A job for path: a spare one from *stash when there is (stash may be
- * NULL), or a new one. */
-static job *new_job(job **stash, const char *path)
-{
-    size_t n = strlen(path) + 1;
-    job *j = stash ? *stash : NULL;
+    size_t n = strlen(path) + 1, cap = n < 256 ? 256 : n;
+    job *j = spare ? *spare : NULL;
     if (j) {
-        *stash = j->next;
-        j->next = NULL;
+        *spare = NULL;
         if (j->path_cap < n) {
-            char *np = malloc(n < 256 ? 256 : n);
+            char *np = malloc(cap);
             if (!np) {
                 job_free(j);
                 return NULL;
             }
             free(j->path);
             j->path = np;
-            j->path_cap = n < 256 ? 256 : n;
+            j->path_cap = cap;
         }
     } else {
         j = calloc(1, sizeof *j);
-        if (!j || !(j->path = malloc(n < 256 ? 256 : n))) {
+        if (!j || !(j->path = malloc(cap))) {
             free(j);
             return NULL;
         }
-        j->path_cap = n < 256 ? 256 : n;
+        j->path_cap = cap;
         j->fd = -1;
     }
     memcpy(j->path, path, n);
     return j;
 }
 
-static void free_jobs(job *j)
+/* Scans job j on scanner sc and reports it; keeps the job for the next. */
+static void scan_on(scanner *sc, job *j)
 {
-    while (j) {
-        job *n = j->next;
-        job_free(j);
-        j = n;
-    }
-}
-
-/* Queued jobs that may hold an open file: the queue holds at most
- * jobs * QUEUE_PER_WORKER; past this, files are opened by path when scanned,
- * so a large -j cannot run the process out of descriptors. */
-#define FDS_HELD_MAX 256
-
-/* Opens a walked file by its name in the walk's open directory: the kernel
- * then looks up one name, not each directory of the path again (on a tree
- * of small files the lookups cost about as much as the reads).  On failure
- * the job opens it by path when scanned, and reports why it cannot. */
-static void open_walked(run *r, job *j, const piiscan_walk_entry *e)
-{
-    if (!e->name || !strcmp(j->path, "-") ||
-        __atomic_load_n(&r->fds_held, __ATOMIC_RELAXED) >= FDS_HELD_MAX)
-        return;
-    /* O_NONBLOCK: a FIFO put in place of the file does not hang open(). */
-    j->fd = openat(e->dir_fd, e->name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (j->fd >= 0)
-        __atomic_add_fetch(&r->fds_held, 1, __ATOMIC_RELAXED);
+    scan_and_emit(sc->r, j, sc->scr, sc->em);
+    job_reset(j);
+    if (sc->spare)
+        job_free(sc->spare);
+    sc->spare = j;
 }
 
 static int on_walk_entry(const piiscan_walk_entry *e, void *user)
 {
-    producer *p = user;
-    job *j = new_job(&p->stash, e->path);
+    scanner *sc = user;
+    job *j = new_job(&sc->spare, e->path);
     if (!j)
         return PIISCAN_STOP;
     j->walk_status = e->status;
-    if (e->reason)
-        j->walk_reason = strdup(e->reason);
-    int tf = p->r->cfg->time_field;
+    if (e->reason && !(j->walk_reason = strdup(e->reason))) {
+        job_free(j);
+        return PIISCAN_STOP;
+    }
+    int tf = sc->r->cfg->time_field;
     j->time = tf == 1 ? e->atime : tf == 2 ? e->ctime : e->mtime;
     j->size = e->size;
-    if (e->status == PIISCAN_FILE_OK)
-        open_walked(p->r, j, e);
-    submit(p, j);
+    /* Opened by its name in the walk's open directory: the kernel looks up
+     * one name, not each directory of the path again.  On failure the
+     * scan opens it by path, and reports why it cannot. */
+    if (e->status == PIISCAN_FILE_OK && e->name)
+        j->fd = openat(e->dir_fd, e->name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    scan_on(sc, j);
     return PIISCAN_CONTINUE;
+}
+
+static int scanner_init(scanner *sc, run *r)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->r = r;
+    if (piiscan_scratch_alloc(r->cfg->engine, &sc->scr) != PIISCAN_OK)
+        return -1;
+    sc->em = emitter_new(r);
+    return 0;
+}
+
+static void scanner_release(scanner *sc)
+{
+    piiscan_scratch_free(sc->scr);
+    emitter_free(sc->em);
+    if (sc->spare)
+        job_free(sc->spare);
 }
 
 static int by_findings(const void *a, const void *b)
@@ -955,9 +839,6 @@ static int run_setup(run *r, run_config *cfg, char *started, size_t startedlen)
 {
     memset(r, 0, sizeof *r);
     r->cfg = cfg;
-    mutex_init_short(&r->qmu);
-    pthread_cond_init(&r->qcv, NULL);
-    pthread_cond_init(&r->qspace, NULL);
     mutex_init_short(&r->omu);
     r->ntypes = piiscan_engine_type_count(cfg->engine);
     r->types = calloc(r->ntypes ? r->ntypes : 1, sizeof *r->types);
@@ -1006,9 +887,6 @@ static int run_finish(run *r)
     free(r->dir_index);
     free(r->types);
     free(r->tally_types);
-    pthread_mutex_destroy(&r->qmu);
-    pthread_cond_destroy(&r->qcv);
-    pthread_cond_destroy(&r->qspace);
     pthread_mutex_destroy(&r->omu);
     return r->sum.errors ? 2 : r->counted ? 1 : 0;
 }
@@ -1031,69 +909,54 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
         }
         r.total_bytes += (uint64_t)st.st_size;
     }
-    producer p = {&r, NULL, NULL, NULL, NULL};
-    pthread_t *th = NULL;
-    int nth = 0;
-    if (cfg->jobs <= 1) {
-        if (piiscan_scratch_alloc(cfg->engine, &p.scr) != PIISCAN_OK) {
-            fputs("piiscan: out of memory\n", stderr);
-            return 2;
-        }
-    } else {
-        /* The main thread walks and scans too (see submit()): N - 1 workers. */
-        if (piiscan_scratch_alloc(cfg->engine, &p.help) != PIISCAN_OK)
-            p.help = NULL;
-        p.em = emitter_new(&r);
-        int workers = p.help ? cfg->jobs - 1 : cfg->jobs;
-        th = calloc((size_t)cfg->jobs, sizeof *th);
-        for (int i = 0; th && i < workers; i++)
-            if (pthread_create(&th[nth], NULL, worker_main, &r) == 0)
-                nth++;
-        if (!nth) {
-            fputs("piiscan: cannot start worker threads\n", stderr);
-            free(th);
-            return 2;
-        }
+    int jobs = cfg->jobs < 1 ? 1 : cfg->jobs > 256 ? 256 : cfg->jobs;
+    scanner *sc = calloc((size_t)jobs, sizeof *sc);
+    void **users = calloc((size_t)jobs, sizeof *users);
+    const char **dirs = calloc((size_t)nroots + 1, sizeof *dirs);
+    int nsc = 0;
+    while (sc && users && dirs && nsc < jobs && scanner_init(&sc[nsc], &r) == 0) {
+        users[nsc] = &sc[nsc];
+        nsc++;
     }
+    if (nsc < jobs) {
+        for (int i = 0; sc && i <= nsc && i < jobs; i++)
+            scanner_release(&sc[i]);
+        free(sc);
+        free(users);
+        free(dirs);
+        fputs("piiscan: out of memory\n", stderr);
+        return 2;
+    }
+    size_t ndirs = 0;
     for (int i = 0; i < nroots; i++) {
         if (!strcmp(roots[i], "-")) {
-            job *j = new_job(NULL, "-");
+            job *j = new_job(&sc[0].spare, "-");
             if (j)
-                submit(&p, j);
-            continue;
+                scan_on(&sc[0], j);
+        } else if (jobs == 1) {
+            /* One thread: the walk's sorted order, root by root. */
+            piiscan_status st = piiscan_walk(cfg->walker, roots[i], on_walk_entry, &sc[0]);
+            if (st == PIISCAN_E_NOMEM || st == PIISCAN_STOPPED) {
+                fputs("piiscan: out of memory while walking\n", stderr);
+                r.sum.errors++;
+            }
+        } else {
+            dirs[ndirs++] = roots[i];
         }
-        piiscan_status st = piiscan_walk(cfg->walker, roots[i], on_walk_entry, &p);
+    }
+    if (ndirs) {
+        piiscan_status st = piiscan_walk_parallel(cfg->walker, dirs, ndirs, (unsigned)jobs,
+                                                  on_walk_entry, users);
         if (st == PIISCAN_E_NOMEM || st == PIISCAN_STOPPED) {
             fputs("piiscan: out of memory while walking\n", stderr);
-            pthread_mutex_lock(&r.omu);
             r.sum.errors++;
-            pthread_mutex_unlock(&r.omu);
         }
     }
-    if (!p.scr) {
-        /* The walk is over: help the workers empty the queue. */
-        for (job *j; p.help;) {
-            pthread_mutex_lock(&r.qmu);
-            j = dequeue_locked(&r);
-            pthread_mutex_unlock(&r.qmu);
-            if (!j)
-                break;
-            scan_and_emit(&r, j, p.help, p.em);
-            job_free(j);
-        }
-        pthread_mutex_lock(&r.qmu);
-        r.done = 1;
-        pthread_cond_broadcast(&r.qcv);
-        pthread_mutex_unlock(&r.qmu);
-        for (int i = 0; i < nth; i++)
-            pthread_join(th[i], NULL);
-        free(th);
-    }
-    piiscan_scratch_free(p.scr);
-    piiscan_scratch_free(p.help);
-    emitter_free(p.em);
-    free_jobs(p.stash);
-    free_jobs(r.spare);
+    for (int i = 0; i < nsc; i++)
+        scanner_release(&sc[i]);
+    free(sc);
+    free(users);
+    free(dirs);
     return run_finish(&r);
 }
 

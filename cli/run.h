@@ -1,6 +1,6 @@
-/* run.h -- the scan of a piiscan invocation: walk the roots, scan files on
- * a pool of worker threads (one scratch each), and hand each file's events
- * to the report writer in one piece, with the summary at the end. */
+/* run.h -- the scan of a piiscan invocation: walk the roots (on -j threads,
+ * one scratch each, each scanning the files it finds), and hand each file's
+ * events to the report writer in one piece, with the summary at the end. */
 #ifndef PII_CLI_RUN_H
 #define PII_CLI_RUN_H
 
@@ -17,7 +17,7 @@ typedef struct run_config {
     const piiscan_options *opts; /* EXPOSE_RAW is set when fingerprints or --show-raw need it */
     piiscan_walker *walker;
     report_writer *writer;
-    int jobs;                    /* worker threads; 1: scan in the main thread, in walk order */
+    int jobs;                    /* threads (1..256); 1: the main thread alone, in walk order */
     int show_raw;
     const char *fp_key;          /* --fingerprint-key or $PIISCAN_FINGERPRINT_KEY; NULL: none */
     int64_t retention_secs;      /* 0: no retention audit */

@@ -599,6 +599,27 @@ typedef int (*piiscan_on_walk_entry)(const piiscan_walk_entry *entry, void *user
 PIISCAN_API piiscan_status piiscan_walk(const piiscan_walker *w, const char *root,
                                         piiscan_on_walk_entry on_entry, void *user);
 
+/**
+ * Walks `roots` (files or directories) as piiscan_walk() does, on
+ * `nthreads` threads (1..256; the calling thread is one of them) that share
+ * the work by directory: the thread that lists a directory keeps its first
+ * 64 names and leaves the rest, in chunks of 64, and every subdirectory, to
+ * any thread.  So a file is looked at and handed over on one thread, which
+ * can open and scan it right there, and no single thread walks for all.
+ *
+ * `on_entry` is called on all threads at once; calls made on thread i get
+ * `users[i]` (users may be NULL).  Entries come in no fixed order, but
+ * every entry of piiscan_walk() comes exactly once, with the same status and
+ * reason (a directory reached twice through links is reported once, on
+ * whichever path gets there first).  `dir_fd` and `name` are valid during
+ * the call.  PIISCAN_STOP from any call stops every thread soon after.
+ * @return as piiscan_walk(); PIISCAN_E_IO when some root cannot be read.
+ */
+PIISCAN_API piiscan_status piiscan_walk_parallel(const piiscan_walker *w, const char *const *roots,
+                                                 size_t nroots, unsigned nthreads,
+                                                 piiscan_on_walk_entry on_entry,
+                                                 void *const *users);
+
 #ifdef __cplusplus
 }
 #endif

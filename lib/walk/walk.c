@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,14 +298,24 @@ typedef struct dirid {
     ino_t ino;
 } dirid;
 
+/* Directories entered (following links: each once), as an open-addressing
+ * hash set of (dev, inode). */
+typedef struct seenset {
+    dirid *v;
+    size_t n, cap;
+} seenset;
+
+struct pwalk;
+
 typedef struct walk {
     const piiscan_walker *w;
     piiscan_on_walk_entry cb;
     void *user;
     dev_t root_dev;
     rules ignore;    /* rules of the .piiscanignore files above the current directory */
-    dirid *seen;     /* directories entered (following links: each once) */
-    size_t nseen, capseen;
+    seenset seen;
+    struct pwalk *par; /* a thread of a parallel walk (see below), or NULL */
+    struct prules *par_ign; /* there: the rules in force in the directory being looked at */
     int stopped, nomem;
     char path[8192];
     size_t root_len; /* path[0..root_len) is the root as given */
@@ -324,9 +335,12 @@ typedef struct walk {
 
 #define WALK_FD_DEPTH 64
 
+static int par_stopped(const walk *k);
+static void par_stop(walk *k);
+
 static void emit(walk *k, const char *path, int status, const char *reason, const struct stat *st)
 {
-    if (k->stopped)
+    if (k->stopped || (k->par && par_stopped(k)))
         return;
     piiscan_walk_entry e = {0};
     e.path = path;
@@ -340,8 +354,11 @@ static void emit(walk *k, const char *path, int status, const char *reason, cons
         e.atime = (int64_t)st->st_atime;
         e.ctime = (int64_t)st->st_ctime;
     }
-    if (k->cb(&e, k->user) != PIISCAN_CONTINUE)
+    if (k->cb(&e, k->user) != PIISCAN_CONTINUE) {
         k->stopped = 1;
+        if (k->par)
+            par_stop(k);
+    }
 }
 
 static const char *rel_of(const walk *k)
@@ -367,8 +384,7 @@ static int left_out(walk *k, const char *rel, int is_dir)
     return 0;
 }
 
-/* Directories entered, as an open-addressing hash set of (dev, inode).
- * Only kept when following links: without them a directory cannot be
+/* Only kept when following links: without them a directory cannot be
  * reached twice. */
 static size_t dirid_hash(dev_t dev, ino_t ino, size_t cap)
 {
@@ -376,44 +392,52 @@ static size_t dirid_hash(dev_t dev, ino_t ino, size_t cap)
     return (size_t)(h ^ (h >> 29)) & (cap - 1);
 }
 
+/* 1 if st's directory is in the set; otherwise adds it.  -1 on ENOMEM. */
+static int seenset_add(seenset *ss, const struct stat *st)
+{
+    if ((ss->n + 1) * 2 > ss->cap) {
+        size_t nc = ss->cap ? ss->cap * 2 : 256;
+        dirid *ns = calloc(nc, sizeof *ns);
+        if (!ns)
+            return -1;
+        for (size_t i = 0; i < ss->cap; i++)
+            if (ss->v[i].ino || ss->v[i].dev) {
+                size_t j = dirid_hash(ss->v[i].dev, ss->v[i].ino, nc);
+                while (ns[j].ino || ns[j].dev)
+                    j = (j + 1) & (nc - 1);
+                ns[j] = ss->v[i];
+            }
+        free(ss->v);
+        ss->v = ns;
+        ss->cap = nc;
+    }
+    size_t j = dirid_hash(st->st_dev, st->st_ino, ss->cap);
+    while (ss->v[j].ino || ss->v[j].dev) {
+        if (ss->v[j].dev == st->st_dev && ss->v[j].ino == st->st_ino)
+            return 1;
+        j = (j + 1) & (ss->cap - 1);
+    }
+    ss->v[j] = (dirid){st->st_dev, st->st_ino};
+    ss->n++;
+    return 0;
+}
+
+static int seen_before_shared(walk *k, const struct stat *st);
+
 /* 1 if seen before; otherwise remembers it.  -1 on ENOMEM. */
 static int seen_before(walk *k, const struct stat *st)
 {
     if (!k->w->follow)
         return 0;
-    if ((k->nseen + 1) * 2 > k->capseen) {
-        size_t nc = k->capseen ? k->capseen * 2 : 256;
-        dirid *ns = calloc(nc, sizeof *ns);
-        if (!ns)
-            return -1;
-        for (size_t i = 0; i < k->capseen; i++)
-            if (k->seen[i].ino || k->seen[i].dev) {
-                size_t j = dirid_hash(k->seen[i].dev, k->seen[i].ino, nc);
-                while (ns[j].ino || ns[j].dev)
-                    j = (j + 1) & (nc - 1);
-                ns[j] = k->seen[i];
-            }
-        free(k->seen);
-        k->seen = ns;
-        k->capseen = nc;
-    }
-    size_t j = dirid_hash(st->st_dev, st->st_ino, k->capseen);
-    while (k->seen[j].ino || k->seen[j].dev) {
-        if (k->seen[j].dev == st->st_dev && k->seen[j].ino == st->st_ino)
-            return 1;
-        j = (j + 1) & (k->capseen - 1);
-    }
-    k->seen[j] = (dirid){st->st_dev, st->st_ino};
-    k->nseen++;
-    return 0;
+    return k->par ? seen_before_shared(k, st) : seenset_add(&k->seen, st);
 }
 
-/* dfd: the directory open (or -1: by its path, k->path). */
-static void load_ignore_file(walk *k, int dfd, const char *rel_dir)
+/* The .piiscanignore file of directory k->path (open as dfd, or -1), or NULL. */
+static FILE *open_ignore_file(walk *k, int dfd)
 {
     size_t n = strlen(k->path);
     if (n + 16 >= sizeof k->path)
-        return;
+        return NULL;
     memcpy(k->path + n, "/.piiscanignore", 16);
     FILE *f = NULL;
     if (dfd >= 0) {
@@ -424,17 +448,28 @@ static void load_ignore_file(walk *k, int dfd, const char *rel_dir)
         f = fopen(k->path, "re");
     }
     k->path[n] = 0;
-    if (!f)
-        return;
+    return f;
+}
+
+/* Adds the rules of ignore file f (closed here) to rs. */
+static void read_ignore_file(walk *k, FILE *f, rules *rs, const char *rel_dir)
+{
     char line[GLOB_MAX + 64];
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = 0;
-        if (rules_add(&k->ignore, line, rel_dir) != 0) {
+        if (rules_add(rs, line, rel_dir) != 0) {
             k->nomem = 1;
             break;
         }
     }
     fclose(f);
+}
+
+static void load_ignore_file(walk *k, int dfd, const char *rel_dir)
+{
+    FILE *f = open_ignore_file(k, dfd);
+    if (f)
+        read_ignore_file(k, f, &k->ignore, rel_dir);
 }
 
 static int by_name(const struct dirent **a, const struct dirent **b)
@@ -522,6 +557,7 @@ static int list_dir(int dfd, DIR **dirp, char ***names)
 }
 
 static void walk_path(walk *k, unsigned depth, int is_root, int pfd, const char *name);
+static void par_push_dir(walk *k, unsigned depth, const struct stat *st);
 
 /* pfd, name: the directory as a name in directory pfd (pfd -1: by its
  * path, k->path). */
@@ -624,6 +660,11 @@ static void walk_path(walk *k, unsigned depth, int is_root, int pfd, const char 
                  &st);
             return;
         }
+        if (k->par) {
+            /* A parallel walk lists it on whichever thread takes it. */
+            par_push_dir(k, depth, &st);
+            return;
+        }
         walk_dir(k, &st, depth, pfd, name);
         /* Entries emitted below changed it: this is a directory again. */
         k->at_fd = pfd >= 0 ? pfd : AT_FDCWD;
@@ -681,12 +722,453 @@ PIISCAN_API piiscan_status piiscan_walk(const piiscan_walker *w, const char *roo
     }
     rules_truncate(&k.ignore, 0);
     free(k.ignore.v);
-    free(k.seen);
+    free(k.seen.v);
     if (k.nomem)
         return PIISCAN_E_NOMEM;
     if (k.stopped)
         return PIISCAN_STOPPED;
     return result;
+}
+
+/* ---- the parallel walk ----------------------------------------------------------
+ *
+ * piiscan_walk_parallel(): the threads share the work by directory, as
+ * items on one stack: a root; a directory to list; or a chunk of at most
+ * PAR_CHUNK names of a listed directory, to look at (fstatat relative to
+ * the directory, opened again by path by the thread that takes the chunk)
+ * and hand over.  A thread that lists a directory keeps its first chunk and
+ * pushes the rest; subdirectories found in a chunk are pushed as items.  So
+ * a file is looked at, handed over and (by the CLI) opened and read on one
+ * thread, and a directory of 100,000 files is spread over every thread.
+ * Each directory's ignore rules are a snapshot (its parent's plus its own
+ * .piiscanignore) shared by its chunks and its subdirectories' items.
+ * With links followed the set of directories entered is shared (under the
+ * lock).  The walk ends when the stack is empty and every thread waits. */
+
+#define PAR_CHUNK 64
+
+typedef struct prules {
+    rules r;
+    unsigned refs; /* atomic */
+} prules;
+
+enum { PI_ROOT, PI_DIR, PI_CHUNK };
+
+typedef struct pitem {
+    struct pitem *next;
+    int kind;
+    char *path;       /* the root as given, the directory */
+    size_t root_len;  /* of the walk root in path (rules are relative to it) */
+    dev_t root_dev;
+    unsigned depth;   /* the directory's */
+    prules *ign;      /* PI_DIR: rules above it; PI_CHUNK: the directory's own */
+    struct stat st;   /* PI_DIR: the directory's */
+    char **names;     /* PI_CHUNK: names (one block with their strings) */
+    size_t n;
+} pitem;
+
+typedef struct pwalk {
+    const piiscan_walker *w;
+    piiscan_on_walk_entry cb;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pitem *stack;     /* under mu */
+    unsigned nthreads, waiting;
+    int stopped;      /* atomic */
+    int nomem, root_failed, done;
+    seenset seen;     /* under mu */
+} pwalk;
+
+static int par_stopped(const walk *k)
+{
+    return __atomic_load_n(&k->par->stopped, __ATOMIC_RELAXED);
+}
+
+static void par_stop(walk *k)
+{
+    __atomic_store_n(&k->par->stopped, 1, __ATOMIC_RELAXED);
+}
+
+static int seen_before_shared(walk *k, const struct stat *st)
+{
+    pthread_mutex_lock(&k->par->mu);
+    int r = seenset_add(&k->par->seen, st);
+    pthread_mutex_unlock(&k->par->mu);
+    return r;
+}
+
+static prules *prules_ref(prules *p)
+{
+    if (p)
+        __atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+    return p;
+}
+
+static void prules_unref(prules *p)
+{
+    if (p && __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        rules_truncate(&p->r, 0);
+        free(p->r.v);
+        free(p);
+    }
+}
+
+/* A copy of parent's rules (none: empty), to add a directory's own to. */
+static prules *prules_copy(const prules *parent)
+{
+    prules *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->refs = 1;
+    for (size_t i = 0; parent && i < parent->r.n; i++) {
+        const rule *r = &parent->r.v[i];
+        if (p->r.n == p->r.cap) {
+            size_t nc = p->r.cap ? p->r.cap * 2 : 8;
+            rule *nv = realloc(p->r.v, nc * sizeof *nv);
+            if (!nv)
+                goto fail;
+            p->r.v = nv;
+            p->r.cap = nc;
+        }
+        rule c = *r;
+        c.pat = strdup(r->pat);
+        c.base = strdup(r->base);
+        if (!c.pat || !c.base) {
+            free(c.pat);
+            free(c.base);
+            goto fail;
+        }
+        p->r.v[p->r.n++] = c;
+    }
+    return p;
+fail:
+    prules_unref(p);
+    return NULL;
+}
+
+static void pitem_free(pitem *it)
+{
+    if (!it)
+        return;
+    free(it->path);
+    free(it->names);
+    prules_unref(it->ign);
+    free(it);
+}
+
+static pitem *pitem_new(int kind, const char *path, size_t root_len, dev_t root_dev, unsigned depth,
+                        prules *ign)
+{
+    pitem *it = calloc(1, sizeof *it);
+    if (!it || !(it->path = strdup(path))) {
+        free(it);
+        prules_unref(ign);
+        return NULL;
+    }
+    it->kind = kind;
+    it->root_len = root_len;
+    it->root_dev = root_dev;
+    it->depth = depth;
+    it->ign = ign;
+    return it;
+}
+
+/* Pushes it (NULL: out of memory) and wakes a waiting thread. */
+static void par_push(walk *k, pitem *it)
+{
+    pwalk *pw = k->par;
+    if (!it) {
+        k->nomem = 1;
+        return;
+    }
+    pthread_mutex_lock(&pw->mu);
+    it->next = pw->stack;
+    pw->stack = it;
+    if (pw->waiting)
+        pthread_cond_signal(&pw->cv);
+    pthread_mutex_unlock(&pw->mu);
+}
+
+/* Sets the thread up for item it: its path, root and rules. */
+static int par_enter(walk *k, const pitem *it)
+{
+    size_t n = strlen(it->path);
+    if (n >= sizeof k->path)
+        return -1;
+    memcpy(k->path, it->path, n + 1);
+    k->root_len = it->root_len;
+    k->root_dev = it->root_dev;
+    /* A view: read by rules_decide(), never freed through k. */
+    if (it->ign)
+        k->ignore = it->ign->r;
+    else
+        k->ignore = (rules){0};
+    k->at_fd = AT_FDCWD;
+    k->at_name = k->path;
+    return 0;
+}
+
+static void par_push_dir(walk *k, unsigned depth, const struct stat *st)
+{
+    pitem *it = pitem_new(PI_DIR, k->path, k->root_len, k->root_dev, depth, prules_ref(k->par_ign));
+    if (it)
+        it->st = *st;
+    par_push(k, it);
+}
+
+/* The names of chunk it (k entered at its directory), looked at in
+ * directory dfd (-1: by paths); subdirectories are pushed. */
+static void par_chunk(walk *k, const pitem *it, int dfd)
+{
+    size_t len = strlen(k->path);
+    k->par_ign = it->ign;
+    for (size_t i = 0; i < it->n && !k->stopped && !k->nomem && !par_stopped(k); i++) {
+        const char *child = it->names[i];
+        size_t nl = strlen(child);
+        if (len + nl + 2 >= sizeof k->path) {
+            k->at_fd = AT_FDCWD;
+            k->at_name = k->path;
+            emit(k, k->path, PIISCAN_FILE_SKIPPED, "path too long", NULL);
+            continue;
+        }
+        k->path[len] = '/';
+        memcpy(k->path + len + 1, child, nl + 1);
+        walk_path(k, it->depth + 1, 0, dfd, k->path + len + 1);
+        k->path[len] = 0;
+    }
+}
+
+/* names[from, to) as a chunk item of directory it (a block of its own). */
+static pitem *par_chunk_item(const pitem *dir, prules *ign, char **names, size_t from, size_t to)
+{
+    size_t bytes = 0;
+    for (size_t i = from; i < to; i++)
+        bytes += strlen(names[i]) + 1;
+    pitem *c = pitem_new(PI_CHUNK, dir->path, dir->root_len, dir->root_dev, dir->depth, prules_ref(ign));
+    if (!c)
+        return NULL;
+    c->names = malloc((to - from) * sizeof *c->names + bytes);
+    if (!c->names) {
+        pitem_free(c);
+        return NULL;
+    }
+    char *p = (char *)(c->names + (to - from));
+    for (size_t i = from; i < to; i++) {
+        size_t l = strlen(names[i]) + 1;
+        memcpy(p, names[i], l);
+        c->names[c->n++] = p;
+        p += l;
+    }
+    return c;
+}
+
+/* Directory item it: lists it, pushes all but its first chunk of names,
+ * and looks at that one. */
+static void par_dir(walk *k, pitem *it)
+{
+    if (it->depth >= WALK_MAX_DEPTH) {
+        emit(k, k->path, PIISCAN_FILE_SKIPPED, "directory nested deeper than 256 levels", &it->st);
+        return;
+    }
+    int seen = seen_before(k, &it->st);
+    if (seen < 0) {
+        k->nomem = 1;
+        return;
+    }
+    if (seen) {
+        emit(k, k->path, PIISCAN_FILE_SKIPPED,
+             "directory already walked (symbolic link loop or second link)", &it->st);
+        return;
+    }
+    int dfd = open(k->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (k->w->follow ? 0 : O_NOFOLLOW));
+    DIR *dir = NULL;
+    char **names = NULL;
+    int n = dfd < 0 ? -1 : list_dir(dfd, &dir, &names);
+    if (n < 0) {
+        emit(k, k->path, PIISCAN_FILE_ERROR, strerror(errno), &it->st);
+        if (dir)
+            closedir(dir);
+        return;
+    }
+    /* The rules in force inside: the parent's, plus this directory's own
+     * when it has an ignore file (then a copy). */
+    prules *ign = prules_ref(it->ign);
+    FILE *f = k->w->ignore_files ? open_ignore_file(k, dirfd(dir)) : NULL;
+    if (f) {
+        prules *own = prules_copy(ign);
+        if (own) {
+            read_ignore_file(k, f, &own->r, rel_of(k));
+            prules_unref(ign);
+            ign = own;
+        } else {
+            fclose(f);
+            k->nomem = 1;
+        }
+    }
+    size_t nn = (size_t)n;
+    /* Later chunks first on the stack, so they are taken in order. */
+    for (size_t hi = nn; hi > PAR_CHUNK && !k->nomem;) {
+        size_t lo = (hi - 1) / PAR_CHUNK * PAR_CHUNK;
+        par_push(k, par_chunk_item(it, ign, names, lo, hi));
+        hi = lo;
+    }
+    if (!k->nomem) {
+        pitem first = *it;
+        first.ign = ign;
+        first.names = names;
+        first.n = nn < PAR_CHUNK ? nn : PAR_CHUNK;
+        k->ignore = ign ? ign->r : (rules){0};
+        par_chunk(k, &first, dirfd(dir));
+    }
+    free(names);
+    closedir(dir);
+    prules_unref(ign);
+}
+
+/* A root given by the caller: what piiscan_walk() does with it first. */
+static void par_root(walk *k, pitem *it)
+{
+    struct stat st;
+    if (stat(k->path, &st) != 0) {
+        emit(k, k->path, PIISCAN_FILE_ERROR, strerror(errno), NULL);
+        __atomic_store_n(&k->par->root_failed, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    k->root_dev = st.st_dev;
+    k->par_ign = NULL;
+    (void)it;
+    walk_path(k, 0, 1, -1, NULL);
+}
+
+static void par_item(walk *k, pitem *it)
+{
+    if (par_enter(k, it) != 0) {
+        emit(k, it->path, PIISCAN_FILE_SKIPPED, "path too long", NULL);
+        return;
+    }
+    if (it->kind == PI_ROOT) {
+        par_root(k, it);
+    } else if (it->kind == PI_DIR) {
+        par_dir(k, it);
+    } else {
+        int dfd = open(k->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (k->w->follow ? 0 : O_NOFOLLOW));
+        k->ignore = it->ign ? it->ign->r : (rules){0};
+        par_chunk(k, it, dfd);
+        if (dfd >= 0)
+            close(dfd);
+    }
+}
+
+typedef struct pthread_arg {
+    pwalk *pw;
+    void *user;
+} pthread_arg;
+
+static void *par_thread(void *arg)
+{
+    pthread_arg *a = arg;
+    pwalk *pw = a->pw;
+    walk *k = calloc(1, sizeof *k);
+    pthread_mutex_lock(&pw->mu);
+    if (!k)
+        pw->nomem = 1;
+    for (;;) {
+        while (!pw->stack && !pw->done) {
+            if (++pw->waiting == pw->nthreads) {
+                /* every thread waits and nothing is left: the walk is over */
+                pw->done = 1;
+                pthread_cond_broadcast(&pw->cv);
+                break;
+            }
+            pthread_cond_wait(&pw->cv, &pw->mu);
+            pw->waiting--;
+        }
+        if (pw->done)
+            break;
+        pitem *it = pw->stack;
+        pw->stack = it->next;
+        pthread_mutex_unlock(&pw->mu);
+        if (k && !__atomic_load_n(&pw->stopped, __ATOMIC_RELAXED) && !pw->nomem) {
+            k->w = pw->w;
+            k->cb = pw->cb;
+            k->user = a->user;
+            k->par = pw;
+            par_item(k, it);
+        }
+        pitem_free(it);
+        pthread_mutex_lock(&pw->mu);
+        if (k && k->nomem)
+            pw->nomem = 1;
+    }
+    pthread_mutex_unlock(&pw->mu);
+    free(k);
+    return NULL;
+}
+
+PIISCAN_API piiscan_status piiscan_walk_parallel(const piiscan_walker *w, const char *const *roots,
+                                                 size_t nroots, unsigned nthreads,
+                                                 piiscan_on_walk_entry on_entry, void *const *users)
+{
+    if (!w || w->magic != WALKER_MAGIC || !roots || !on_entry || nthreads < 1 || nthreads > 256)
+        return PIISCAN_E_INVALID;
+    for (size_t i = 0; i < nroots; i++)
+        if (!roots[i] || !*roots[i] || strlen(roots[i]) >= sizeof ((walk *)0)->path - 2)
+            return PIISCAN_E_INVALID;
+    pwalk pw;
+    memset(&pw, 0, sizeof pw);
+    pw.w = w;
+    pw.cb = on_entry;
+    pthread_mutex_init(&pw.mu, NULL);
+    pthread_cond_init(&pw.cv, NULL);
+    /* The roots, first one on top. */
+    for (size_t i = nroots; i-- > 0;) {
+        char path[8192];
+        size_t rl = strlen(roots[i]);
+        memcpy(path, roots[i], rl + 1);
+        while (rl > 1 && path[rl - 1] == '/')
+            path[--rl] = 0;
+        pitem *it = pitem_new(PI_ROOT, path, rl, 0, 0, NULL);
+        if (!it) {
+            pw.nomem = 1;
+            break;
+        }
+        it->next = pw.stack;
+        pw.stack = it;
+    }
+    pthread_arg args[256];
+    pthread_t th[256];
+    unsigned started = 0;
+    for (unsigned i = 0; i < nthreads; i++)
+        args[i] = (pthread_arg){&pw, users ? users[i] : NULL};
+    pw.nthreads = 1;
+    for (unsigned i = 1; i < nthreads && !pw.nomem; i++) {
+        pthread_mutex_lock(&pw.mu);
+        pw.nthreads++;
+        pthread_mutex_unlock(&pw.mu);
+        if (pthread_create(&th[i], NULL, par_thread, &args[i]) != 0) {
+            pthread_mutex_lock(&pw.mu);
+            pw.nthreads--;
+            pthread_mutex_unlock(&pw.mu);
+            break;
+        }
+        started++;
+    }
+    par_thread(&args[0]); /* the calling thread is thread 0 */
+    for (unsigned i = 1; i <= started; i++)
+        pthread_join(th[i], NULL);
+    while (pw.stack) {
+        pitem *it = pw.stack;
+        pw.stack = it->next;
+        pitem_free(it);
+    }
+    free(pw.seen.v);
+    pthread_mutex_destroy(&pw.mu);
+    pthread_cond_destroy(&pw.cv);
+    if (pw.nomem)
+        return PIISCAN_E_NOMEM;
+    if (pw.stopped)
+        return PIISCAN_STOPPED;
+    return pw.root_failed ? PIISCAN_E_IO : PIISCAN_OK;
 }
 
 PIISCAN_API int piiscan_walker_leaves_out(const piiscan_walker *w, const char *root,

@@ -2,6 +2,7 @@
  * and why, gitignore-style rules, links and loops, limits. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,5 +306,225 @@ Test(walk, deep_tree_with_few_descriptors)
     cr_assert_eq(c.same, 33, "opened %d of 33", c.same);
     cr_assert_lt(c.relative, 33, "the cap was reached (else this test proves nothing)");
     cr_assert_gt(c.relative, 0, "some entries were opened relative to their directory");
+    piiscan_walker_free(w);
+}
+
+/* ---- piiscan_walk_parallel ------------------------------------------------- */
+
+/* Entries as "status|path|reason" lines, from any thread. */
+typedef struct lines {
+    pthread_mutex_t mu;
+    char **v;
+    size_t n, cap;
+    int threads_seen[8];
+} lines;
+
+static int add_line(const piiscan_walk_entry *e, void *user)
+{
+    lines *l = user;
+    char buf[1200];
+    snprintf(buf, sizeof buf, "%d|%s|%s", (int)e->status, e->path, e->reason ? e->reason : "");
+    pthread_mutex_lock(&l->mu);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->v = realloc(l->v, l->cap * sizeof *l->v);
+        cr_assert_not_null(l->v);
+    }
+    l->v[l->n++] = strdup(buf);
+    pthread_mutex_unlock(&l->mu);
+    return PIISCAN_CONTINUE;
+}
+
+/* users[i] for thread i: which threads handed something over */
+typedef struct per_thread {
+    lines *l;
+    int index;
+} per_thread;
+
+static int add_line_thread(const piiscan_walk_entry *e, void *user)
+{
+    per_thread *t = user;
+    __atomic_store_n(&t->l->threads_seen[t->index], 1, __ATOMIC_RELAXED);
+    return add_line(e, t->l);
+}
+
+static int by_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void lines_free(lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    pthread_mutex_destroy(&l->mu);
+}
+
+/* The sorted entries of a sequential walk of each root, and of a parallel
+ * walk of all of them on nthreads threads, must be equal. */
+static void same_as_sequential(piiscan_walker *w, const char *const *roots, size_t nroots,
+                               unsigned nthreads, piiscan_status want)
+{
+    lines a = {.mu = PTHREAD_MUTEX_INITIALIZER}, b = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    for (size_t i = 0; i < nroots; i++)
+        piiscan_walk(w, roots[i], add_line, &a);
+    per_thread t[8];
+    void *users[8];
+    for (unsigned i = 0; i < 8; i++) {
+        t[i] = (per_thread){&b, (int)i};
+        users[i] = &t[i];
+    }
+    cr_assert_eq(piiscan_walk_parallel(w, roots, nroots, nthreads, add_line_thread, users), want);
+    qsort(a.v, a.n, sizeof *a.v, by_line);
+    qsort(b.v, b.n, sizeof *b.v, by_line);
+    cr_assert_eq(b.n, a.n, "%u threads: %zu entries, sequentially %zu", nthreads, b.n, a.n);
+    for (size_t i = 0; i < a.n; i++)
+        cr_assert_str_eq(b.v[i], a.v[i], "%u threads, entry %zu", nthreads, i);
+    lines_free(&a);
+    lines_free(&b);
+}
+
+/* A tree with ignore files at three levels, a directory of 200 files (four
+ * chunks), nested directories, a FIFO, a link and a too-big file. */
+static void bigger_tree(void)
+{
+    mkd("many");
+    for (int i = 0; i < 200; i++) {
+        char f[64];
+        snprintf(f, sizeof f, "many/f%03d.%s", i, i % 7 ? "txt" : "log");
+        put(f, "x");
+    }
+    put("many/.piiscanignore", "*.log\n!f007.log\n");
+    mkd("many/sub");
+    put("many/sub/.piiscanignore", "f*.txt\n");
+    put("many/sub/f1.txt", "no");
+    put("many/sub/g1.txt", "yes");
+    mkd("n1");
+    mkd("n1/n2");
+    mkd("n1/n2/n3");
+    put("n1/n2/n3/deep.csv", "1");
+    char p[512];
+    snprintf(p, sizeof p, "%s/fifo", root);
+    cr_assert_eq(mkfifo(p, 0644), 0);
+    snprintf(p, sizeof p, "%s/link.txt", root);
+    cr_assert_eq(symlink("z.txt", p), 0);
+}
+
+Test(walk, parallel_same_entries_as_sequential)
+{
+    bigger_tree();
+    piiscan_walker *w;
+    piiscan_walker_new(&w);
+    piiscan_walker_set(w, PIISCAN_WALK_MAX_FILE_SIZE, 20);
+    piiscan_walker_exclude(w, "secret/");
+    const char *roots[] = {root};
+    for (unsigned n = 1; n <= 8; n *= 2)
+        same_as_sequential(w, roots, 1, n, PIISCAN_OK);
+    /* includes anchored at the root, seen from any thread */
+    piiscan_walker_include(w, "/many/*.txt");
+    piiscan_walker_include(w, "n1/**/*.csv");
+    same_as_sequential(w, roots, 1, 4, PIISCAN_OK);
+    piiscan_walker_free(w);
+    /* several roots: a directory, a file, one that does not exist */
+    piiscan_walker_new(&w);
+    char f[512], d[512], missing[512];
+    snprintf(f, sizeof f, "%s/z.txt", root);
+    snprintf(d, sizeof d, "%s/many/", root);
+    snprintf(missing, sizeof missing, "%s/nothing-here", root);
+    const char *several[] = {d, f, missing};
+    same_as_sequential(w, several, 3, 3, PIISCAN_E_IO);
+    piiscan_walker_free(w);
+}
+
+Test(walk, parallel_spreads_a_big_directory)
+{
+    bigger_tree();
+    piiscan_walker *w;
+    piiscan_walker_new(&w);
+    piiscan_walker_set(w, PIISCAN_WALK_IGNORE_FILES, 0);
+    lines l = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    per_thread t[4];
+    void *users[4];
+    for (int i = 0; i < 4; i++) {
+        t[i] = (per_thread){&l, i};
+        users[i] = &t[i];
+    }
+    /* The threads race; over a few walks more than one must hand over
+     * entries (a walk on one thread would pass the equality test above). */
+    int several = 0;
+    for (int round = 0; round < 20 && !several; round++) {
+        memset(l.threads_seen, 0, sizeof l.threads_seen);
+        const char *roots[] = {root};
+        cr_assert_eq(piiscan_walk_parallel(w, roots, 1, 4, add_line_thread, users), PIISCAN_OK);
+        several = l.threads_seen[0] + l.threads_seen[1] + l.threads_seen[2] + l.threads_seen[3] > 1;
+    }
+    cr_assert(several, "every entry came from one thread in 20 walks");
+    lines_free(&l);
+    piiscan_walker_free(w);
+}
+
+Test(walk, parallel_links_followed_and_loops)
+{
+    bigger_tree();
+    char p[512];
+    snprintf(p, sizeof p, "%s/n1/n2/up", root);
+    cr_assert_eq(symlink("../..", p), 0); /* a loop back to the root */
+    snprintf(p, sizeof p, "%s/again", root);
+    cr_assert_eq(symlink("n1", p), 0); /* a second way into n1 */
+    piiscan_walker *w;
+    piiscan_walker_new(&w);
+    piiscan_walker_set(w, PIISCAN_WALK_FOLLOW_SYMLINKS, 1);
+    const char *roots[] = {root};
+    for (unsigned n = 1; n <= 4; n *= 2) {
+        lines a = {.mu = PTHREAD_MUTEX_INITIALIZER}, b = {.mu = PTHREAD_MUTEX_INITIALIZER};
+        cr_assert_eq(piiscan_walk(w, root, add_line, &a), PIISCAN_OK);
+        void *users[4] = {&b, &b, &b, &b};
+        cr_assert_eq(piiscan_walk_parallel(w, roots, 1, n, add_line, users), PIISCAN_OK);
+        /* Which of two ways into a directory is walked may differ; how
+         * many files are handed over and how many directories are
+         * reported walked already may not. */
+        size_t ok_a = 0, ok_b = 0, again_a = 0, again_b = 0;
+        for (size_t i = 0; i < a.n; i++) {
+            ok_a += a.v[i][0] == '0';
+            again_a += strstr(a.v[i], "already walked") != NULL;
+        }
+        for (size_t i = 0; i < b.n; i++) {
+            ok_b += b.v[i][0] == '0';
+            again_b += strstr(b.v[i], "already walked") != NULL;
+        }
+        cr_assert_eq(b.n, a.n, "%u threads", n);
+        cr_assert_eq(ok_b, ok_a, "%u threads: %zu files, sequentially %zu", n, ok_b, ok_a);
+        cr_assert_eq(again_b, again_a);
+        cr_assert_geq(again_a, 2);
+        lines_free(&a);
+        lines_free(&b);
+    }
+    piiscan_walker_free(w);
+}
+
+static int stop_after_five(const piiscan_walk_entry *e, void *user)
+{
+    (void)e;
+    return __atomic_add_fetch((int *)user, 1, __ATOMIC_RELAXED) >= 5 ? PIISCAN_STOP : PIISCAN_CONTINUE;
+}
+
+Test(walk, parallel_stop_and_bad_arguments)
+{
+    bigger_tree();
+    piiscan_walker *w;
+    piiscan_walker_new(&w);
+    int n = 0;
+    int *users[4] = {&n, &n, &n, &n};
+    const char *roots[] = {root};
+    cr_assert_eq(piiscan_walk_parallel(w, roots, 1, 4, stop_after_five, (void *const *)users),
+                 PIISCAN_STOPPED);
+    /* each thread stops at its next entry: at most one more per thread */
+    cr_assert(n >= 5 && n <= 8, "%d entries after a stop", n);
+    cr_assert_eq(piiscan_walk_parallel(w, roots, 1, 0, add_line, NULL), PIISCAN_E_INVALID);
+    cr_assert_eq(piiscan_walk_parallel(w, roots, 1, 257, add_line, NULL), PIISCAN_E_INVALID);
+    cr_assert_eq(piiscan_walk_parallel(NULL, roots, 1, 2, add_line, NULL), PIISCAN_E_INVALID);
+    const char *empty[] = {""};
+    cr_assert_eq(piiscan_walk_parallel(w, empty, 1, 2, add_line, NULL), PIISCAN_E_INVALID);
     piiscan_walker_free(w);
 }
