@@ -152,6 +152,14 @@ typedef struct dir_slot {
     uint64_t findings, unmasked;
 } dir_slot;
 
+/* Findings per directory (see count_dir). */
+typedef struct dirtab {
+    dir_slot *v;
+    size_t n, cap;
+    size_t *index; /* open addressing: positions in v, plus one; 0 is empty */
+    size_t capindex;
+} dirtab;
+
 typedef struct run {
     run_config *cfg;
     /* output and summary (under omu) */
@@ -159,10 +167,7 @@ typedef struct run {
     report_type_count *types;
     report_type_count *tally_types; /* emit_job()'s tally (under omu) */
     size_t ntypes;
-    dir_slot *dirs;
-    size_t ndirs, capdirs;
-    size_t *dir_index; /* see count_dir */
-    size_t capindex;
+    dirtab dirs;
     report_summary sum;
     uint64_t counted; /* findings that make the exit status 1 */
     uint64_t done_bytes, total_bytes; /* on-disk bytes: scanned, and in all (0: unknown) */
@@ -388,55 +393,78 @@ static int type_selected(const char *list, const char *type)
  * directories are found through an open-addressing index (dir_index holds
  * positions in dirs, plus one; 0 is empty), so a share with many
  * directories costs one lookup per file. */
-static void count_dir(run *r, const char *path, uint64_t findings, uint64_t unmasked)
+/* Adds findings to directory d (taken over) in t. */
+static void dirtab_add(dirtab *t, char *d, uint64_t findings, uint64_t unmasked)
 {
-    const char *slash = strrchr(path, '/');
-    size_t n = slash ? (size_t)(slash - path) : 1;
-    if (slash == path)
-        n = 1;
-    char *d = strndup(slash ? path : ".", n);
-    if (!d)
-        return;
-    if ((r->ndirs + 1) * 2 > r->capindex) {
-        size_t nc = r->capindex ? r->capindex * 2 : 256;
+    if ((t->n + 1) * 2 > t->capindex) {
+        size_t nc = t->capindex ? t->capindex * 2 : 256;
         size_t *ni = calloc(nc, sizeof *ni);
         if (!ni) {
             free(d);
             return;
         }
-        for (size_t i = 0; i < r->ndirs; i++) {
-            size_t k = hash_str(r->dirs[i].dir) & (nc - 1);
+        for (size_t i = 0; i < t->n; i++) {
+            size_t k = hash_str(t->v[i].dir) & (nc - 1);
             while (ni[k])
                 k = (k + 1) & (nc - 1);
             ni[k] = i + 1;
         }
-        free(r->dir_index);
-        r->dir_index = ni;
-        r->capindex = nc;
+        free(t->index);
+        t->index = ni;
+        t->capindex = nc;
     }
-    size_t k = hash_str(d) & (r->capindex - 1);
-    while (r->dir_index[k]) {
-        dir_slot *ds = &r->dirs[r->dir_index[k] - 1];
+    size_t k = hash_str(d) & (t->capindex - 1);
+    while (t->index[k]) {
+        dir_slot *ds = &t->v[t->index[k] - 1];
         if (!strcmp(ds->dir, d)) {
             ds->findings += findings;
             ds->unmasked += unmasked;
             free(d);
             return;
         }
-        k = (k + 1) & (r->capindex - 1);
+        k = (k + 1) & (t->capindex - 1);
     }
-    if (r->ndirs == r->capdirs) {
-        size_t nc = r->capdirs ? r->capdirs * 2 : 64;
-        dir_slot *nd = realloc(r->dirs, nc * sizeof *nd);
+    if (t->n == t->cap) {
+        size_t nc = t->cap ? t->cap * 2 : 64;
+        dir_slot *nd = realloc(t->v, nc * sizeof *nd);
         if (!nd) {
             free(d);
             return;
         }
-        r->dirs = nd;
-        r->capdirs = nc;
+        t->v = nd;
+        t->cap = nc;
     }
-    r->dirs[r->ndirs++] = (dir_slot){d, findings, unmasked};
-    r->dir_index[k] = r->ndirs;
+    t->v[t->n++] = (dir_slot){d, findings, unmasked};
+    t->index[k] = t->n;
+}
+
+static void count_dir(dirtab *t, const char *path, uint64_t findings, uint64_t unmasked)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 1;
+    if (slash == path)
+        n = 1;
+    char *d = strndup(slash ? path : ".", n);
+    if (d)
+        dirtab_add(t, d, findings, unmasked);
+}
+
+/* Moves every count of from into into; from is left empty. */
+static void dirtab_merge(dirtab *into, dirtab *from)
+{
+    for (size_t i = 0; i < from->n; i++)
+        dirtab_add(into, from->v[i].dir, from->v[i].findings, from->v[i].unmasked);
+    from->n = 0;
+    if (from->index)
+        memset(from->index, 0, from->capindex * sizeof *from->index);
+}
+
+static void dirtab_free(dirtab *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->v[i].dir);
+    free(t->v);
+    free(t->index);
 }
 
 static double elapsed(const struct timespec *a, const struct timespec *b)
@@ -473,7 +501,8 @@ typedef struct tally {
     report_summary s;          /* the counters only */
     report_type_count *types;  /* r->ntypes; counts and names */
     uint64_t counted;
-    uint64_t kept, kept_unmasked; /* this job's findings after the baseline */
+    uint64_t kept, kept_unmasked; /* format_job(): the job's findings after the baseline */
+    uint64_t done_bytes;       /* on-disk bytes of the jobs */
 } tally;
 
 /* Writes job j's records with writer w and counts them into t.  Touches no
@@ -483,6 +512,7 @@ static void format_job(run *r, job *j, report_writer *w, tally *t)
 {
     run_config *cfg = r->cfg;
     report_summary *s = &t->s;
+    t->kept = t->kept_unmasked = 0;
     if (j->walk_status != PIISCAN_FILE_OK) {
         report_file f = {j->path, piiscan_file_status_name((piiscan_file_status)j->walk_status),
                          j->walk_reason ? j->walk_reason : "", "", 0, -1, 0};
@@ -559,6 +589,7 @@ static void format_job(run *r, job *j, report_writer *w, tally *t)
     }
     if (t->kept)
         s->files_with_findings++;
+    t->done_bytes += j->size;
     if (j->api_error) {
         report_file f = {j->path, "error", piiscan_strerror(j->api_error), "", 0, -1, 0};
         w->file(w, &f);
@@ -566,10 +597,10 @@ static void format_job(run *r, job *j, report_writer *w, tally *t)
     }
 }
 
-/* Adds t to the run's totals and empties it (report lock held). */
-static void merge_tally(run *r, job *j, tally *t)
+/* Adds the counts of src to dst and empties src (types: n of them). */
+static void tally_add(tally *dst, tally *src, size_t n)
 {
-    report_summary *d = &r->sum, *s = &t->s;
+    report_summary *d = &dst->s, *s = &src->s;
     d->files += s->files;
     d->members += s->members;
     d->bytes += s->bytes;
@@ -583,21 +614,30 @@ static void merge_tally(run *r, job *j, tally *t)
     d->unsupported += s->unsupported;
     d->files_with_findings += s->files_with_findings;
     d->retention_breaches += s->retention_breaches;
-    r->counted += t->counted;
-    for (size_t i = 0; i < r->ntypes && s->findings; i++) {
-        report_type_count *ty = &t->types[i];
+    dst->counted += src->counted;
+    dst->done_bytes += src->done_bytes;
+    for (size_t i = 0; i < n && s->findings; i++) {
+        report_type_count *ty = &src->types[i];
         if (ty->masked || ty->unmasked) {
-            r->types[i].type_name = ty->type_name;
-            r->types[i].masked += ty->masked;
-            r->types[i].unmasked += ty->unmasked;
+            dst->types[i].type_name = ty->type_name;
+            dst->types[i].masked += ty->masked;
+            dst->types[i].unmasked += ty->unmasked;
             ty->masked = ty->unmasked = 0;
         }
     }
-    if (t->kept)
-        count_dir(r, j->path, t->kept, t->kept_unmasked);
-    r->done_bytes += j->size;
     memset(s, 0, sizeof *s);
-    t->counted = t->kept = t->kept_unmasked = 0;
+    src->counted = src->kept = src->kept_unmasked = src->done_bytes = 0;
+}
+
+/* Adds t to the run's totals and empties it (report lock held). */
+static void merge_tally(run *r, tally *t)
+{
+    tally total = {r->sum, r->types, r->counted, 0, 0, r->done_bytes};
+    tally_add(&total, t, r->ntypes);
+    /* (the summary's other fields -- version, roots... -- come back as they were) */
+    r->sum = total.s;
+    r->counted = total.counted;
+    r->done_bytes = total.done_bytes;
     progress(r, 0);
 }
 
@@ -607,7 +647,9 @@ static void emit_job(run *r, job *j)
 {
     tally t = {.types = r->tally_types};
     format_job(r, j, r->cfg->writer, &t);
-    merge_tally(r, j, &t);
+    if (t.kept)
+        count_dir(&r->dirs, j->path, t.kept, t.kept_unmasked);
+    merge_tally(r, &t);
 }
 
 /* ---- scanning threads ---------------------------------------------------------------- */
@@ -622,8 +664,17 @@ typedef struct emitter {
     char *buf;
     size_t len, cap;
     int failed;
-    tally t;
+    tally job;     /* the file being formatted */
+    tally batch;   /* the files formatted since the last flush */
+    dirtab dirs;   /* their findings per directory */
+    unsigned files;
 } emitter;
+
+/* Files and bytes of report an emitter holds before it takes the lock:
+ * the lock and the run's totals are touched once per batch, not per file
+ * (each touch moved their cache lines from the other thread's core). */
+#define EMIT_BATCH_FILES 32
+#define EMIT_BATCH_BYTES (32u << 10)
 
 static ssize_t emitter_write(void *cookie, const char *p, size_t n)
 {
@@ -655,16 +706,35 @@ static emitter *emitter_new(run *r)
     emitter *em = calloc(1, sizeof *em);
     if (!em)
         return NULL;
-    em->t.types = calloc(r->ntypes ? r->ntypes : 1, sizeof *em->t.types);
+    em->job.types = calloc(r->ntypes ? r->ntypes : 1, sizeof *em->job.types);
+    em->batch.types = calloc(r->ntypes ? r->ntypes : 1, sizeof *em->batch.types);
     em->w = *cfg->writer;
     em->w.out = fopencookie(em, "w", (cookie_io_functions_t){NULL, emitter_write, NULL, NULL});
-    if (!em->t.types || !em->w.out) {
-        free(em->t.types);
+    if (!em->job.types || !em->batch.types || !em->w.out) {
+        if (em->w.out)
+            fclose(em->w.out);
+        free(em->job.types);
+        free(em->batch.types);
         free(em);
         return NULL;
     }
     __fsetlocking(em->w.out, FSETLOCKING_BYCALLER);
     return em;
+}
+
+/* Writes out the batch and adds its counts (takes the report lock). */
+static void emitter_flush(run *r, emitter *em)
+{
+    if (!em || (!em->files && !em->len))
+        return;
+    pthread_mutex_lock(&r->omu);
+    if (em->len)
+        fwrite(em->buf, 1, em->len, r->cfg->writer->out);
+    merge_tally(r, &em->batch);
+    dirtab_merge(&r->dirs, &em->dirs);
+    pthread_mutex_unlock(&r->omu);
+    em->len = 0;
+    em->files = 0;
 }
 
 static void emitter_free(emitter *em)
@@ -673,7 +743,9 @@ static void emitter_free(emitter *em)
         return;
     fclose(em->w.out);
     free(em->buf);
-    free(em->t.types);
+    free(em->job.types);
+    free(em->batch.types);
+    dirtab_free(&em->dirs);
     free(em);
 }
 
@@ -684,24 +756,27 @@ static void scan_and_emit(run *r, job *j, piiscan_scratch *scr, emitter *em)
     else
         j->api_error = PIISCAN_E_NOMEM;
     if (em) {
-        em->len = 0;
-        format_job(r, j, &em->w, &em->t);
+        size_t len0 = em->len;
+        format_job(r, j, &em->w, &em->job);
         fflush(em->w.out);
         if (!em->failed) {
-            pthread_mutex_lock(&r->omu);
-            if (em->len)
-                fwrite(em->buf, 1, em->len, r->cfg->writer->out);
-            merge_tally(r, j, &em->t);
-            pthread_mutex_unlock(&r->omu);
+            if (em->job.kept)
+                count_dir(&em->dirs, j->path, em->job.kept, em->job.kept_unmasked);
+            tally_add(&em->batch, &em->job, r->ntypes);
+            if (++em->files >= EMIT_BATCH_FILES || em->len >= EMIT_BATCH_BYTES)
+                emitter_flush(r, em);
             return;
         }
-        /* Out of memory for the buffer: this job's records again, directly. */
+        /* Out of memory for the buffer: the batch so far, then this job's
+         * records directly. */
         clearerr(em->w.out);
         em->failed = 0;
-        memset(&em->t.s, 0, sizeof em->t.s);
-        em->t.counted = em->t.kept = em->t.kept_unmasked = 0;
+        em->len = len0;
+        emitter_flush(r, em);
+        memset(&em->job.s, 0, sizeof em->job.s);
+        em->job.counted = em->job.kept = em->job.kept_unmasked = em->job.done_bytes = 0;
         for (size_t i = 0; i < r->ntypes; i++)
-            em->t.types[i].masked = em->t.types[i].unmasked = 0;
+            em->job.types[i].masked = em->job.types[i].unmasked = 0;
     }
     pthread_mutex_lock(&r->omu);
     emit_job(r, j);
@@ -797,6 +872,7 @@ static int scanner_init(scanner *sc, run *r)
 
 static void scanner_release(scanner *sc)
 {
+    emitter_flush(sc->r, sc->em);
     piiscan_scratch_free(sc->scr);
     emitter_free(sc->em);
     if (sc->spare)
@@ -870,21 +946,18 @@ static int run_finish(run *r)
     r->sum.seconds = elapsed(&r->t0, &t1);
     r->sum.types = r->types;
     r->sum.ntypes = (int)r->ntypes;
-    report_dir_count *dirs = calloc(r->ndirs ? r->ndirs : 1, sizeof *dirs);
+    report_dir_count *dirs = calloc(r->dirs.n ? r->dirs.n : 1, sizeof *dirs);
     if (dirs) {
-        for (size_t i = 0; i < r->ndirs; i++)
-            dirs[i] = (report_dir_count){r->dirs[i].dir, r->dirs[i].findings, r->dirs[i].unmasked};
-        qsort(dirs, r->ndirs, sizeof *dirs, by_findings);
+        for (size_t i = 0; i < r->dirs.n; i++)
+            dirs[i] = (report_dir_count){r->dirs.v[i].dir, r->dirs.v[i].findings, r->dirs.v[i].unmasked};
+        qsort(dirs, r->dirs.n, sizeof *dirs, by_findings);
         r->sum.dirs = dirs;
-        r->sum.ndirs = r->ndirs < 20 ? (int)r->ndirs : 20;
+        r->sum.ndirs = r->dirs.n < 20 ? (int)r->dirs.n : 20;
     }
     progress(r, 1);
     cfg->writer->end(cfg->writer, &r->sum);
     free(dirs);
-    for (size_t i = 0; i < r->ndirs; i++)
-        free(r->dirs[i].dir);
-    free(r->dirs);
-    free(r->dir_index);
+    dirtab_free(&r->dirs);
     free(r->types);
     free(r->tally_types);
     pthread_mutex_destroy(&r->omu);

@@ -247,6 +247,32 @@ with tempfile.TemporaryDirectory() as d:
     r1, r4 = parse_jsonl(o1), parse_jsonl(o4)
     norm = lambda rs: sorted(json.dumps(r, sort_keys=True) for r in rs)
     check(len(r1) == 24 and norm(r1) == norm(r4), "-j 4 reports the same findings as -j 1")
+    # a tree that spreads over the threads: directories of more than one
+    # walk chunk (64 names) and more than one report batch (32 files), an
+    # ignore file below the root, files without findings
+    big = os.path.join(d, "big")
+    for sub in ("a", "b", "c"):
+        os.makedirs(os.path.join(big, sub))
+        for i in range(150):
+            with open(os.path.join(big, sub, "g%03d.txt" % i), "w") as f:
+                f.write("x\n" * (i % 5) + ("카드 4111-1111-1111-1111\n" if i % 3 else "nothing\n"))
+    with open(os.path.join(big, "b", ".piiscanignore"), "w") as f:
+        f.write("g1*.txt\n")
+    c1, b1, _ = run(["-f", "jsonl", "-j", "1", big])
+    rb1 = parse_jsonl(b1)
+    s1 = dict(SUMMARY)
+    c4, b4, _ = run(["-f", "jsonl", "-j", "4", big])
+    rb4 = parse_jsonl(b4)
+    s4 = dict(SUMMARY)
+    for x in (s1, s4):
+        x.pop("started", None)
+        x.pop("seconds", None)
+    want = sum(1 for sub in "abc" for i in range(150)
+               if i % 3 and not (sub == "b" and 100 <= i <= 199))
+    check(c1 == c4 == 1 and len(rb1) == want and norm(rb1) == norm(rb4) and s1 == s4,
+          "-j 4 on 450 files in three directories: the same records and summary as -j 1 "
+          "(%d and %d records)" % (len(rb1), len(rb4)))
+    shutil.rmtree(big)
     fps = {r["fingerprint"] for r in r1 if r["type"] == "kr_rrn"}
     check(len(fps) == 1 and len(next(iter(fps))) == 64, "one value, one 64-hex fingerprint")
     check("900101-1234568" not in o1, "fingerprints do not leak the value")
