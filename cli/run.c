@@ -795,7 +795,12 @@ typedef struct scanner {
     piiscan_scratch *scr;
     emitter *em;  /* -j N with a stateless writer, or NULL */
     job *spare;   /* the job used for each file in turn */
+    int ready;    /* scr and em made, on the scanner's own thread */
+    int failed;   /* ... or they could not be */
+    /* Each scanner on cache lines of its own: spare changes per file. */
+    char pad[128 - 3 * sizeof(void *) - sizeof(job *) - 2 * sizeof(int)];
 } scanner;
+_Static_assert(sizeof(scanner) == 128, "a scanner fills two cache lines exactly");
 
 /* A job for path: the scanner's spare one when it has one. */
 static job *new_job(job **spare, const char *path)
@@ -837,9 +842,13 @@ static void scan_on(scanner *sc, job *j)
     sc->spare = j;
 }
 
+static int scanner_setup(scanner *sc);
+
 static int on_walk_entry(const piiscan_walk_entry *e, void *user)
 {
     scanner *sc = user;
+    if (!sc->ready && scanner_setup(sc) != 0)
+        return PIISCAN_STOP;
     job *j = new_job(&sc->spare, e->path);
     if (!j)
         return PIISCAN_STOP;
@@ -860,13 +869,20 @@ static int on_walk_entry(const piiscan_walk_entry *e, void *user)
     return PIISCAN_CONTINUE;
 }
 
-static int scanner_init(scanner *sc, run *r)
+/* The scratch and the emitter are made by the thread that uses them, on
+ * its first file: from its own malloc arena, not interleaved with another
+ * thread's (whose writes would then share cache lines with them). */
+static int scanner_setup(scanner *sc)
 {
-    memset(sc, 0, sizeof *sc);
-    sc->r = r;
-    if (piiscan_scratch_alloc(r->cfg->engine, &sc->scr) != PIISCAN_OK)
+    if (sc->failed)
         return -1;
-    sc->em = emitter_new(r);
+    sc->ready = 1;
+    if (piiscan_scratch_alloc(sc->r->cfg->engine, &sc->scr) != PIISCAN_OK) {
+        sc->scr = NULL;
+        sc->failed = 1;
+        return -1;
+    }
+    sc->em = emitter_new(sc->r);
     return 0;
 }
 
@@ -983,26 +999,27 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
         r.total_bytes += (uint64_t)st.st_size;
     }
     int jobs = cfg->jobs < 1 ? 1 : cfg->jobs > 256 ? 256 : cfg->jobs;
-    scanner *sc = calloc((size_t)jobs, sizeof *sc);
+    scanner *sc = aligned_alloc(128, (size_t)jobs * sizeof *sc);
     void **users = calloc((size_t)jobs, sizeof *users);
     const char **dirs = calloc((size_t)nroots + 1, sizeof *dirs);
-    int nsc = 0;
-    while (sc && users && dirs && nsc < jobs && scanner_init(&sc[nsc], &r) == 0) {
-        users[nsc] = &sc[nsc];
-        nsc++;
-    }
-    if (nsc < jobs) {
-        for (int i = 0; sc && i <= nsc && i < jobs; i++)
-            scanner_release(&sc[i]);
+    if (!sc || !users || !dirs) {
         free(sc);
         free(users);
         free(dirs);
         fputs("piiscan: out of memory\n", stderr);
         return 2;
     }
+    memset(sc, 0, (size_t)jobs * sizeof *sc);
+    for (int i = 0; i < jobs; i++) {
+        sc[i].r = &r;
+        users[i] = &sc[i];
+    }
+    int nsc = jobs;
     size_t ndirs = 0;
     for (int i = 0; i < nroots; i++) {
         if (!strcmp(roots[i], "-")) {
+            if (!sc[0].ready)
+                scanner_setup(&sc[0]); /* without a scratch the job reports out of memory */
             job *j = new_job(&sc[0].spare, "-");
             if (j)
                 scan_on(&sc[0], j);
