@@ -5,7 +5,11 @@
  * inner hyphens) ending in an alphabetic top-level label of 2+ letters, at
  * most 254 characters in all.  Quoted local parts and IP-literal domains are
  * not personal data in practice and are not matched.  The top-level label
- * must be a delegated TLD (IANA's list, tld_table.h).  Traps: retina asset
+ * must be a delegated TLD (IANA's list, tld_table.h).  Internationalised
+ * domains are taken where they are Korean: labels may be Hangul syllables
+ * (U+AC00..U+D7A3, as UTF-8), and the top-level label may be 한국, the
+ * IDN ccTLD (xn--3e0b707e); a label's length is counted in bytes of UTF-8,
+ * a little stricter than the 63 octets of its punycode form.  Traps: retina asset
  * names (icon@2x.png), host-less or numeric "domains" (user@localhost,
  * foo@1.2.3), and code (q@k.transpose). */
 #include <ctype.h>
@@ -56,10 +60,28 @@ static int known_tld(const char *t, size_t n)
     return 0;
 }
 
+/* Bytes of the Hangul syllable (U+AC00..U+D7A3) at p (3), or 0. */
+static size_t hangul_at(const char *p, const char *end)
+{
+    if (end - p < 3)
+        return 0;
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] < 0xEA || u[0] > 0xED || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+        return 0;
+    unsigned cp = ((unsigned)(u[0] & 0x0F) << 12) | ((unsigned)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    return cp >= 0xAC00 && cp <= 0xD7A3 ? 3 : 0;
+}
+
+/* 한국, the Korean IDN top-level domain, in UTF-8. */
+static const char tld_hanguk[] = "\xED\x95\x9C\xEA\xB5\xAD";
+
 static void validate_email(const pii_candidate *c, pii_verdict *v)
 {
-    const char *s = c->norm;
-    size_t n = c->norm_len;
+    /* The matched bytes themselves, not the normalised form: the regex
+     * takes ASCII and Hangul only, and norm has one '~' per Hangul
+     * syllable. */
+    const char *s = (const char *)c->text;
+    size_t n = c->len;
     const char *at = memchr(s, '@', n);
     v->accept = 0;
     if (!at || n > 254)
@@ -86,9 +108,16 @@ static void validate_email(const pii_candidate *c, pii_verdict *v)
         size_t len = (size_t)(q - p);
         if (len < 1 || len > 63 || p[0] == '-' || p[len - 1] == '-')
             return;
-        for (size_t i = 0; i < len; i++)
+        for (size_t i = 0; i < len;) {
+            size_t h = hangul_at(p + i, q);
+            if (h) {
+                i += h;
+                continue;
+            }
             if (!isalnum((unsigned char)p[i]) && p[i] != '-')
                 return;
+            i++;
+        }
         if (!first) {
             first = p;
             first_len = len;
@@ -104,7 +133,8 @@ static void validate_email(const pii_candidate *c, pii_verdict *v)
     }
     if (labels < 2 || last_len < 2)
         return;
-    for (size_t i = 0; i < last_len; i++)
+    int idn_tld = last_len == sizeof tld_hanguk - 1 && !memcmp(last, tld_hanguk, last_len);
+    for (size_t i = 0; i < last_len && !idn_tld; i++)
         if (!isalpha((unsigned char)last[i]))
             return; /* foo@1.2.3: the top-level label is letters */
     /* icon@2x.png, sprite@1.5x.gif: a density suffix, not a host. */
@@ -114,7 +144,7 @@ static void validate_email(const pii_candidate *c, pii_verdict *v)
     for (size_t i = 0; i < sizeof image_exts / sizeof image_exts[0]; i++)
         if (ieq(last, last_len, image_exts[i]))
             return;
-    if (!known_tld(last, last_len))
+    if (!idn_tld && !known_tld(last, last_len))
         return;
     v->accept = 1;
     v->validation = PIISCAN_VALID_STRUCTURAL;
@@ -126,21 +156,26 @@ static void validate_email(const pii_candidate *c, pii_verdict *v)
  * (h***@example.co.kr).  The domain is an organisation, not the person. */
 static void display_email(const pii_candidate *c, char *out, size_t cap)
 {
-    const char *at = memchr(c->norm, '@', c->norm_len);
+    const char *s = (const char *)c->text;
+    const char *at = memchr(s, '@', c->len);
     if (cap == 0)
         return;
-    if (!at || at == c->norm) {
+    if (!at || at == s || (unsigned char)s[0] >= 0x80) {
         out[0] = 0;
         return;
     }
-    size_t dl = c->norm_len - (size_t)(at - c->norm);
+    size_t dl = c->len - (size_t)(at - s);
     size_t o = 0;
-    out[o++] = c->norm[0] == '~' ? '?' : c->norm[0];
+    out[o++] = s[0];
     for (int i = 0; i < 3 && o + 1 < cap; i++)
         out[o++] = '*';
-    for (size_t i = 0; i < dl && o + 1 < cap; i++)
-        out[o++] = at[i] == '~' ? '?' : at[i];
-    out[o < cap ? o : cap - 1] = 0;
+    /* the domain (ASCII and Hangul, as matched), never cut inside a
+     * UTF-8 sequence */
+    if (o + dl < cap) {
+        memcpy(out + o, at, dl);
+        o += dl;
+    }
+    out[o] = 0;
 }
 
 const pii_detector pii_detector_email = {"email", validate_email, display_email, NULL};

@@ -108,3 +108,34 @@ Test(email_e2e, traps)
     cr_assert_eq(g.v[0].length, strlen("kim@example.com"));
     t_free(&g);
 }
+
+/* Internationalised domains: Hangul labels, and 한국 as the top level. */
+Test(email_rules, korean_idn_domains)
+{
+    cr_assert(accepts("gildong_hong@회사.kr"));
+    cr_assert(accepts("hong@도메인.한국"));
+    cr_assert(accepts("hong@mail.회사-이름.co.kr"), "Hangul with an inner hyphen");
+    cr_assert(accepts("hong@example.한국"));
+    cr_assert_not(accepts("hong@회사.없는도메인"), "a Hangul top level other than 한국");
+    cr_assert_not(accepts("hong@회사.qqqq"), "not a delegated top-level domain");
+    cr_assert_not(accepts("hong@-회사.kr"));
+    /* U+3131 (ㄱ, a compatibility jamo, E3 84 B1) is no syllable */
+    cr_assert_not(accepts("hong@\xE3\x84\xB1.kr"));
+    /* ED A0 80 would be a surrogate: not a syllable either */
+    cr_assert_not(accepts("hong@\xED\xA0\x80\xEA\xB0\x80.kr"));
+    tl_result r = tl_run("email", "gildong_hong@회사.kr", 0, 0);
+    cr_assert_str_eq(r.display, "g***@회사.kr");
+}
+
+Test(email_e2e, korean_idn_domain_in_text)
+{
+    const char *s = "담당자 메일은 gildong_hong@회사.kr 이고, 대표 메일은 info@도메인.한국으로 보내세요.";
+    tfindings f = {0};
+    cr_assert_eq(t_scan_str(s, &f), PIISCAN_OK);
+    cr_assert_eq(f.n, 2, "got %zu", f.n);
+    cr_assert_eq(f.v[0].offset, (uint64_t)(strstr(s, "gildong") - s));
+    cr_assert_eq(f.v[0].length, strlen("gildong_hong@회사.kr"));
+    cr_assert_eq(f.v[1].offset, (uint64_t)(strstr(s, "info@") - s));
+    cr_assert_eq(f.v[1].length, strlen("info@도메인.한국"), "the particle 으로 is not in the domain");
+    t_free(&f);
+}
