@@ -80,17 +80,21 @@ unpack() { for z in "$dir"/*.zip; do unzip -p "$z"; done | cat >/dev/null; }
 cat "$dir"/*.zip >/dev/null
 t_unzip=$(best unpack)
 t_ugrep=$(best ugrep -P -r -z -c -J1 -e "$ugrep_pat" "$dir")
-t_pii=$(best "$piiscan" --format jsonl "$dir")
+# -j 1 beside ugrep -J1 (one thread each); -j 2 for the record.
+t_pii=$(best "$piiscan" -j 1 --format jsonl "$dir")
+t_pii2=$(best "$piiscan" -j 2 --format jsonl "$dir")
 ugrep_lines=$(ugrep -P -r -z -c -J1 -e "$ugrep_pat" "$dir" | awk -F: '{ s += $NF } END { print s }')
-pii_found=$("$piiscan" --format jsonl "$dir" | grep -c '"kind":"finding"' || true)
+pii_found=$("$piiscan" -j 1 --format jsonl "$dir" | grep -c '"kind":"finding"' || true)
 mb() { awk -v b="$bytes" -v s="$1" 'BEGIN { printf "%.1f", b / s / 1e6 }'; }
 echo
 echo "Results ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), best of $runs; MB/s of uncompressed text)"
 printf '%-28s %8s %8s\n' tool MB/s seconds
 printf '%-28s %8s %8.2f\n' "unzip -p (plain unpacking)" "$(mb "$t_unzip")" "$t_unzip"
 printf '%-28s %8s %8.2f\n' "ugrep -P -r -z -c -J1" "$(mb "$t_ugrep")" "$t_ugrep"
-printf '%-28s %8s %8.2f\n' "piiscan (1 thread)" "$(mb "$t_pii")" "$t_pii"
-echo "piiscan / ugrep = $(awk -v a="$t_ugrep" -v b="$t_pii" 'BEGIN { printf "%.2f", a / b }')x;" \
-    "piiscan / unpacking = $(awk -v a="$t_unzip" -v b="$t_pii" 'BEGIN { printf "%.2f", a / b }')x"
+printf '%-28s %8s %8.2f\n' "piiscan -j 1" "$(mb "$t_pii")" "$t_pii"
+printf '%-28s %8s %8.2f\n' "piiscan -j 2" "$(mb "$t_pii2")" "$t_pii2"
+echo "piiscan -j 1 / ugrep -J1 = $(awk -v a="$t_ugrep" -v b="$t_pii" 'BEGIN { printf "%.2f", a / b }')x;" \
+    "piiscan -j 1 / unpacking = $(awk -v a="$t_unzip" -v b="$t_pii" 'BEGIN { printf "%.2f", a / b }')x;" \
+    "-j 2 over -j 1: $(awk -v a="$t_pii" -v b="$t_pii2" 'BEGIN { printf "%.2f", a / b }')x"
 echo "matches: ugrep counted $ugrep_lines matching lines; piiscan reported $pii_found findings" \
     "(planted: $(grep -c . "$dir/planted.txt") lines of generator report)"

@@ -604,8 +604,10 @@ PIISCAN_API piiscan_status piiscan_walk(const piiscan_walker *w, const char *roo
  * `nthreads` threads (1..256; the calling thread is one of them) that share
  * the work by directory: the thread that lists a directory keeps its first
  * 64 names and leaves the rest, in chunks of 64, and every subdirectory, to
- * any thread.  So a file is looked at and handed over on one thread, which
- * can open and scan it right there, and no single thread walks for all.
+ * any thread; while a thread waits for work, the thread working through a
+ * chunk hands it the second half of what is left.  So a file is looked at
+ * and handed over on one thread, which can open and scan it right there,
+ * and no single thread walks for all.
  *
  * `on_entry` is called on all threads at once; calls made on thread i get
  * `users[i]` (users may be NULL).  Entries come in no fixed order, but

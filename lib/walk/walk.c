@@ -916,13 +916,27 @@ static void par_push_dir(walk *k, unsigned depth, const struct stat *st)
     par_push(k, it);
 }
 
+static pitem *par_chunk_item(const pitem *dir, prules *ign, char **names, size_t from, size_t to);
+
 /* The names of chunk it (k entered at its directory), looked at in
- * directory dfd (-1: by paths); subdirectories are pushed. */
+ * directory dfd (-1: by paths); subdirectories are pushed.  While a thread
+ * waits for work, the second half of what is left is pushed for it: a
+ * directory of 50 archives is one chunk, and would otherwise be one
+ * thread's alone. */
 static void par_chunk(walk *k, const pitem *it, int dfd)
 {
-    size_t len = strlen(k->path);
+    size_t len = strlen(k->path), n = it->n;
     k->par_ign = it->ign;
-    for (size_t i = 0; i < it->n && !k->stopped && !k->nomem && !par_stopped(k); i++) {
+    for (size_t i = 0; i < n && !k->stopped && !k->nomem && !par_stopped(k); i++) {
+        if (n - i > 1 && __atomic_load_n(&k->par->waiting, __ATOMIC_RELAXED) > 0) {
+            size_t mid = i + (n - i + 1) / 2;
+            pitem *rest = par_chunk_item(it, it->ign, it->names, mid, n);
+            if (rest) {
+                k->path[len] = 0;
+                par_push(k, rest);
+                n = mid;
+            }
+        }
         const char *child = it->names[i];
         size_t nl = strlen(child);
         if (len + nl + 2 >= sizeof k->path) {
@@ -1074,14 +1088,14 @@ static void *par_thread(void *arg)
         pw->nomem = 1;
     for (;;) {
         while (!pw->stack && !pw->done) {
-            if (++pw->waiting == pw->nthreads) {
+            if (__atomic_add_fetch(&pw->waiting, 1, __ATOMIC_RELAXED) == pw->nthreads) {
                 /* every thread waits and nothing is left: the walk is over */
                 pw->done = 1;
                 pthread_cond_broadcast(&pw->cv);
                 break;
             }
             pthread_cond_wait(&pw->cv, &pw->mu);
-            pw->waiting--;
+            __atomic_sub_fetch(&pw->waiting, 1, __ATOMIC_RELAXED);
         }
         if (pw->done)
             break;

@@ -528,3 +528,44 @@ Test(walk, parallel_stop_and_bad_arguments)
     cr_assert_eq(piiscan_walk_parallel(w, empty, 1, 2, add_line, NULL), PIISCAN_E_INVALID);
     piiscan_walker_free(w);
 }
+
+/* users[i] for thread i, slow: each entry takes a millisecond, as a big
+ * archive would. */
+static int slow_entry(const piiscan_walk_entry *e, void *user)
+{
+    usleep(1000);
+    return add_line_thread(e, user);
+}
+
+Test(walk, parallel_splits_a_small_directory_of_slow_files)
+{
+    mkd("few");
+    for (int i = 0; i < 30; i++) {
+        char f[64];
+        snprintf(f, sizeof f, "few/a%02d.zip", i);
+        put(f, "x");
+    }
+    char p[512];
+    snprintf(p, sizeof p, "%s/few", root);
+    piiscan_walker *w;
+    piiscan_walker_new(&w);
+    lines l = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    per_thread t[3];
+    void *users[3];
+    for (int i = 0; i < 3; i++) {
+        t[i] = (per_thread){&l, i};
+        users[i] = &t[i];
+    }
+    const char *roots[] = {p};
+    cr_assert_eq(piiscan_walk_parallel(w, roots, 1, 3, slow_entry, users), PIISCAN_OK);
+    cr_assert_eq(l.n, 30);
+    /* 30 names are one chunk; threads that wait are handed halves of it */
+    cr_assert_eq(l.threads_seen[0] + l.threads_seen[1] + l.threads_seen[2], 3,
+                 "threads that handed over entries: %d %d %d", l.threads_seen[0], l.threads_seen[1],
+                 l.threads_seen[2]);
+    qsort(l.v, l.n, sizeof *l.v, by_line);
+    for (size_t i = 1; i < l.n; i++)
+        cr_assert_str_neq(l.v[i], l.v[i - 1], "an entry handed over twice");
+    lines_free(&l);
+    piiscan_walker_free(w);
+}
