@@ -148,9 +148,14 @@ def licence():
                             digits(2), digits(6), digits(2))
 
 
-def email(n=None):
+def email(n=None, idn=False):
+    """idn: some addresses at Korean internationalised domains (text only:
+    mail headers would need them encoded)."""
     user = RND.choice(["hong", "kim.minjun", "lee_sy", "park2019", "choi.hr", "jung", "kang.d"]) + digits(2)
-    return "%s@%s" % (user, RND.choice(["example.co.kr", "corp-mail.kr", "hanmail.example", "company.com"]))
+    domains = ["example.co.kr", "corp-mail.kr", "hanmail.example", "company.com"]
+    if idn and RND.random() < 0.15:
+        domains = ["회사.kr", "우리-상사.co.kr", "도메인.한국", "mail.한글도메인.한국"]
+    return "%s@%s" % (user, RND.choice(domains))
 
 
 def masked(kind):
@@ -214,7 +219,7 @@ def hr_roster(doc, rows):
     doc.add("성명,부서,주민등록번호,연락처,이메일,급여계좌,입사일,연봉")
     for _ in range(rows):
         r = rrn("new") if RND.random() < 0.15 else rrn()
-        p, e = phone(), email()
+        p, e = phone(), email(idn=True)
         bank, acct = account()
         doc.add("%s,%s,%s,%s,%s,%s %s,%s,%s" % (name(), RND.choice(DEPTS), r, p, e, bank, acct,
                                                    birth(2010, 2025).isoformat(),
@@ -270,7 +275,7 @@ def contract(doc, paras):
 def meeting_notes(doc, paras):
     for _ in range(paras):
         if RND.random() < 0.3:
-            e = email()
+            e = email(idn=True)
             doc.add("회의록 공유: %s 님에게 메일(%s)로 전달. %s" % (name(), e, decoy()), ("email", e))
         else:
             doc.add("- %s; %s; %s" % (decoy(), decoy(), decoy()))
