@@ -12,4 +12,8 @@ shape = 13 | 6+7
 context = 외국인등록번호, 외국인번호, 외국인등록, 외국인, 등록번호, FRN, ARN, alien registration, foreign registration, residence card
 context_before = 64
 context_after = 32
+# A corporate registration number (법인등록번호, 13 digits as 6-7, a registry
+# office code and a serial, not a person's) labelled as such is not one.
+context_not = 법인등록번호, 법인 등록번호, 법인번호, 등기번호, corporate registration, corporation number
+context_not_before = 32
 confidence = high

@@ -110,3 +110,31 @@ Test(traps, longest_groups_are_within_the_trigger_bounds)
     cr_assert_eq(t_count_type(&f, "kr_phone"), 0);
     t_free(&f);
 }
+
+/* 법인등록번호 (a corporation's registration number) has the RRN's 6-7
+ * shape; 110111-1234567 reads as 1911-01-11, gender 1, and 110115-5234567
+ * as a foreigner's (gender 5), whose context word 등록번호 is inside the
+ * label.  Labelled as a corporation's, neither is a person's number; the
+ * representative's own number on the same line still is. */
+Test(traps, corporate_registration_number_is_not_an_rrn)
+{
+    tfindings f = {0};
+    const char *s = "법인등록번호 110111-1234567, 법인번호: 110115-5234567\n";
+    cr_assert_eq(t_scan_str(s, &f), PIISCAN_OK);
+    cr_assert_eq(f.n, 0, "got %zu findings", f.n);
+    t_free(&f);
+    const char *t = "법인등록번호 110111-1234567 / 대표자 주민등록번호 900101-1234568\n";
+    cr_assert_eq(t_scan_str(t, &f), PIISCAN_OK);
+    cr_assert_eq(f.n, 1);
+    cr_assert_str_eq(f.v[0].type, "kr_rrn");
+    cr_assert_eq(f.v[0].offset, (uint64_t)(strstr(t, "900101") - t));
+    t_free(&f);
+    /* "주민(법인)등록번호", the form field for either, is no veto */
+    cr_assert_eq(t_scan_str("주민(법인)등록번호: 900101-1234568\n", &f), PIISCAN_OK);
+    cr_assert_eq(t_count_type(&f, "kr_rrn"), 1);
+    t_free(&f);
+    /* without the label the same digits are reported as before */
+    cr_assert_eq(t_scan_str("등록번호 110111-1234567\n", &f), PIISCAN_OK);
+    cr_assert_eq(f.n, 1);
+    t_free(&f);
+}
