@@ -477,6 +477,13 @@ static int by_name(const struct dirent **a, const struct dirent **b)
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* Flags to open a directory at `depth` (0: the root) for listing: through
+ * a symbolic link only for the root or when links are followed. */
+static int dir_open_flags(const walk *k, unsigned depth)
+{
+    return O_RDONLY | O_DIRECTORY | O_CLOEXEC | (k->w->follow || depth == 0 ? 0 : O_NOFOLLOW);
+}
+
 static int by_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -578,8 +585,9 @@ static void walk_dir(walk *k, const struct stat *st, unsigned depth, int pfd, co
         return;
     }
     /* Opened by its name in the parent; not through a link unless links
-     * are followed (it was a directory when looked at, and must still be). */
-    int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (k->w->follow ? 0 : O_NOFOLLOW);
+     * are followed (it was a directory when looked at, and must still be)
+     * or it is the root, which is followed whatever it is. */
+    int flags = dir_open_flags(k, depth);
     int dfd = pfd >= 0 ? openat(pfd, name, flags) : open(k->path, flags);
     DIR *dir = NULL;
     char **names = NULL;
@@ -994,7 +1002,7 @@ static void par_dir(walk *k, pitem *it)
              "directory already walked (symbolic link loop or second link)", &it->st);
         return;
     }
-    int dfd = open(k->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (k->w->follow ? 0 : O_NOFOLLOW));
+    int dfd = open(k->path, dir_open_flags(k, it->depth));
     DIR *dir = NULL;
     char **names = NULL;
     int n = dfd < 0 ? -1 : list_dir(dfd, &dir, &names);
@@ -1065,7 +1073,7 @@ static void par_item(walk *k, pitem *it)
     } else if (it->kind == PI_DIR) {
         par_dir(k, it);
     } else {
-        int dfd = open(k->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (k->w->follow ? 0 : O_NOFOLLOW));
+        int dfd = open(k->path, dir_open_flags(k, it->depth));
         k->ignore = it->ign ? it->ign->r : (rules){0};
         par_chunk(k, it, dfd);
         if (dfd >= 0)

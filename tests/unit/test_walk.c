@@ -569,3 +569,39 @@ Test(walk, parallel_splits_a_small_directory_of_slow_files)
     lines_free(&l);
     piiscan_walker_free(w);
 }
+
+/* The root is followed even when it is a link to a directory (the user
+ * named it), by both walks; a link to a directory below it is not. */
+Test(walk, root_link_to_a_directory_is_walked)
+{
+    char link[600], inner[600];
+    snprintf(link, sizeof link, "%s-link", root);
+    unlink(link);
+    cr_assert_eq(symlink(root, link), 0);
+    snprintf(inner, sizeof inner, "%s/b/to-a", root);
+    cr_assert_eq(symlink("../a", inner), 0);
+    piiscan_walker *w;
+    piiscan_walker_new(&w);
+    piiscan_walker_set(w, PIISCAN_WALK_IGNORE_FILES, 0);
+    seen s = {0};
+    cr_assert_eq(piiscan_walk(w, link, record, &s), PIISCAN_OK);
+    int ok = 0, skipped_link = 0;
+    for (int i = 0; i < s.n; i++) {
+        ok += s.status[i] == PIISCAN_FILE_OK;
+        skipped_link += strstr(s.reason[i], "not followed") != NULL;
+    }
+    cr_assert_eq(ok, 9, "files through the root link: %d", ok);
+    cr_assert_eq(skipped_link, 1);
+    lines l = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    void *users[2] = {&l, &l};
+    const char *roots[] = {link};
+    cr_assert_eq(piiscan_walk_parallel(w, roots, 1, 2, add_line, users), PIISCAN_OK);
+    size_t pok = 0;
+    for (size_t i = 0; i < l.n; i++)
+        pok += l.v[i][0] == '0';
+    cr_assert_eq(pok, 9);
+    cr_assert_eq(l.n, (size_t)s.n);
+    lines_free(&l);
+    unlink(link);
+    piiscan_walker_free(w);
+}
