@@ -439,23 +439,31 @@ static FILE *open_ignore_file(walk *k, int dfd)
     if (n + 16 >= sizeof k->path)
         return NULL;
     memcpy(k->path + n, "/.piiscanignore", 16);
-    FILE *f = NULL;
-    if (dfd >= 0) {
-        int fd = openat(dfd, ".piiscanignore", O_RDONLY | O_CLOEXEC);
-        if (fd >= 0 && !(f = fdopen(fd, "r")))
-            close(fd);
-    } else {
-        f = fopen(k->path, "re");
-    }
+    /* A regular file only: the tree is not ours, and a FIFO of that name
+     * would block the open (O_NONBLOCK), a link to /dev/zero the reading. */
+    int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+    int fd = dfd >= 0 ? openat(dfd, ".piiscanignore", flags) : open(k->path, flags);
     k->path[n] = 0;
+    struct stat st;
+    FILE *f = NULL;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        f = fdopen(fd, "r");
+    if (fd >= 0 && !f)
+        close(fd);
     return f;
 }
+
+/* An ignore file is read up to this many bytes (a real one is a few
+ * hundred): a huge one must not make the walk slow or large. */
+#define IGNORE_FILE_MAX (1u << 20)
 
 /* Adds the rules of ignore file f (closed here) to rs. */
 static void read_ignore_file(walk *k, FILE *f, rules *rs, const char *rel_dir)
 {
     char line[GLOB_MAX + 64];
-    while (fgets(line, sizeof line, f)) {
+    size_t read = 0;
+    while (read < IGNORE_FILE_MAX && fgets(line, sizeof line, f)) {
+        read += strlen(line) + 1;
         line[strcspn(line, "\n")] = 0;
         if (rules_add(rs, line, rel_dir) != 0) {
             k->nomem = 1;

@@ -605,3 +605,26 @@ Test(walk, root_link_to_a_directory_is_walked)
     unlink(link);
     piiscan_walker_free(w);
 }
+
+/* An ignore file that is a FIFO (open would wait for a writer) or a link
+ * to /dev/zero (reading would never end) is not read, by either walk. */
+Test(walk, ignore_file_that_is_no_regular_file, .timeout = 20)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/a/.piiscanignore", root);
+    cr_assert_eq(mkfifo(p, 0644), 0);
+    snprintf(p, sizeof p, "%s/b/.piiscanignore", root);
+    cr_assert_eq(symlink("/dev/zero", p), 0);
+    piiscan_walker *w;
+    piiscan_walker_new(&w);
+    seen s = {0};
+    cr_assert_eq(piiscan_walk(w, root, record, &s), PIISCAN_OK);
+    cr_assert_geq(index_of(&s, "b/1.csv"), 0);
+    lines l = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    void *users[2] = {&l, &l};
+    const char *roots[] = {root};
+    cr_assert_eq(piiscan_walk_parallel(w, roots, 1, 2, add_line, users), PIISCAN_OK);
+    cr_assert_eq(l.n, (size_t)s.n);
+    lines_free(&l);
+    piiscan_walker_free(w);
+}
