@@ -64,6 +64,15 @@ piiscan_status pgo_walk(const piiscan_walker *walker, const char *root, uintptr_
     return piiscan_walk(walker, root, on_walk_entry, (void *)handle);
 }
 
+piiscan_status pgo_walk_parallel(const piiscan_walker *walker, const char *const *roots,
+                                 size_t nroots, unsigned nthreads, const uintptr_t *handles)
+{
+    void *users[256];
+    for (unsigned i = 0; i < nthreads && i < 256; i++)
+        users[i] = (void *)handles[i];
+    return piiscan_walk_parallel(walker, roots, nroots, nthreads, on_walk_entry, users);
+}
+
 piiscan_status pgo_extract_text_file(const char *path, const piiscan_options *opts,
                                      uintptr_t handle)
 {

@@ -25,5 +25,8 @@ piiscan_status pgo_extract_text_file(const char *path, const piiscan_options *op
 piiscan_status pgo_extract_text_blob(const void *data, size_t len, const char *name,
                                      const piiscan_options *opts, uintptr_t handle);
 piiscan_status pgo_walk(const piiscan_walker *walker, const char *root, uintptr_t handle);
+/* handles[i]: the cgo.Handle given to the callbacks made on thread i. */
+piiscan_status pgo_walk_parallel(const piiscan_walker *walker, const char *const *roots,
+                                 size_t nroots, unsigned nthreads, const uintptr_t *handles);
 
 #endif

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"runtime/cgo"
+	"sync"
 	"time"
 	"unsafe"
 )
@@ -152,6 +153,98 @@ func walk(ctx context.Context, op, root string, fn func(WalkEntry) error, opts [
 		rc, errno := C.pgo_walk(w, croot, h)
 		return rc, errno
 	})
+}
+
+// WalkParallel walks roots (files or directories) as Walk does, on jobs
+// threads (1 to 256) that share the work by directory, so that fn can scan
+// each file where it is found (Engine.ScanFile is safe from any goroutine).
+// fn is called from up to jobs goroutines at once: it must be safe for
+// concurrent use. Every entry Walk would give comes exactly once, in no
+// fixed order (with FollowSymlinks, which of two ways into one directory is
+// walked may differ from run to run; the other is reported as walked
+// already).
+//
+// If fn returns an error (or panics), every thread stops soon after and
+// WalkParallel returns the first such error (nil for Stop), or re-raises
+// the panic. A cancelled ctx stops it with ctx.Err(). It returns an *Error
+// with ErrIO when some root cannot be read (fn has received it as a
+// FileError entry), and ErrInvalid for a bad option or jobs out of range.
+func WalkParallel(ctx context.Context, roots []string, jobs int, fn func(WalkEntry) error, opts ...WalkOption) error {
+	const op = "WalkParallel"
+	ctx, err := liveCtx(ctx)
+	if err != nil {
+		return err
+	}
+	if jobs < 1 || jobs > 256 || len(roots) == 0 || fn == nil {
+		return &Error{Op: op, Code: ErrInvalid, Msg: "jobs must be 1..256, with roots and fn"}
+	}
+	w, err := newWalker(op, opts)
+	if err != nil {
+		return err
+	}
+	defer C.piiscan_walker_free(w)
+	// What the threads report, under mu: the first error or panic.
+	var (
+		mu       sync.Mutex
+		first    error
+		panicked bool
+		panicVal interface{}
+	)
+	wrapped := func(e WalkEntry) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				mu.Lock()
+				if !panicked && first == nil {
+					panicked, panicVal = true, r
+				}
+				mu.Unlock()
+				err = Stop
+			}
+		}()
+		if err = fn(e); err != nil {
+			mu.Lock()
+			if first == nil && !panicked {
+				first = err
+			}
+			mu.Unlock()
+		}
+		return err
+	}
+	// One state (and handle) per thread: the callbacks of one thread run
+	// one after another, and no state is shared between threads.
+	handles := (*[256]C.uintptr_t)(C.malloc(C.size_t(256 * unsafe.Sizeof(C.uintptr_t(0)))))
+	defer C.free(unsafe.Pointer(handles))
+	for i := 0; i < jobs; i++ {
+		st := newState(nil, ctx, "", nil, nil)
+		st.onWalk = wrapped
+		h := cgo.NewHandle(st)
+		defer h.Delete()
+		handles[i] = C.uintptr_t(h)
+	}
+	croots := (*[1 << 20]*C.char)(C.malloc(C.size_t(len(roots)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+	defer C.free(unsafe.Pointer(croots))
+	for i, r := range roots {
+		croots[i] = C.CString(r)
+		defer C.free(unsafe.Pointer(croots[i]))
+	}
+	rc, errno := C.pgo_walk_parallel(w, &croots[0], C.size_t(len(roots)), C.uint(jobs), &handles[0])
+	mu.Lock()
+	defer mu.Unlock()
+	if panicked {
+		panic(panicVal)
+	}
+	switch {
+	case rc == C.PIISCAN_OK:
+		return nil
+	case rc == C.PIISCAN_STOPPED && first != nil:
+		if errors.Is(first, Stop) {
+			return nil
+		}
+		return first
+	case rc == C.PIISCAN_STOPPED:
+		return ctx.Err() // a thread saw the context done
+	}
+	return statusError(op, "", rc, errno)
 }
 
 //export pgoOnWalk

@@ -3,10 +3,14 @@ package piiscan
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -140,5 +144,106 @@ func TestAllowMarker(t *testing.T) {
 	}
 	if fs := scanOK(t, newEngine(t, AllowMarker(false)), in); len(fs) != 1 {
 		t.Errorf("AllowMarker(false): %v", fs)
+	}
+}
+
+func TestWalkParallel(t *testing.T) {
+	root := makeTree(t)
+	if err := os.Mkdir(filepath.Join(root, "many"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 150; i++ {
+		writeFile(t, root, fmt.Sprintf("many/f%03d.txt", i), []byte("x\n"))
+	}
+	list := func(par bool, jobs int, opts ...WalkOption) []string {
+		var mu sync.Mutex
+		var got []string
+		fn := func(e WalkEntry) error {
+			mu.Lock()
+			got = append(got, strings.TrimPrefix(e.Path, root+"/")+" "+e.Status.String()+" "+e.Reason)
+			mu.Unlock()
+			return nil
+		}
+		var err error
+		if par {
+			err = WalkParallel(context.Background(), []string{root}, jobs, fn, opts...)
+		} else {
+			err = Walk(context.Background(), root, fn, opts...)
+		}
+		if err != nil {
+			t.Fatalf("walk (parallel %v, %d): %v", par, jobs, err)
+		}
+		sort.Strings(got)
+		return got
+	}
+	seq := list(false, 1)
+	if len(seq) != 154 {
+		t.Fatalf("sequential walk: %d entries", len(seq))
+	}
+	for _, jobs := range []int{1, 2, 4} {
+		if got := list(true, jobs); !reflect.DeepEqual(got, seq) {
+			t.Errorf("WalkParallel with %d jobs differs from Walk:\n%v\n%v", jobs, got, seq)
+		}
+	}
+	if got, want := list(true, 3, Exclude("many/"), FollowSymlinks(true)), list(false, 1, Exclude("many/"), FollowSymlinks(true)); !reflect.DeepEqual(got, want) {
+		t.Errorf("with options: %v, want %v", got, want)
+	}
+
+	// fn runs on several goroutines at once: slow entries overlap
+	var inFlight, most int32
+	err := WalkParallel(context.Background(), []string{filepath.Join(root, "many")}, 3, func(e WalkEntry) error {
+		n := atomic.AddInt32(&inFlight, 1)
+		for {
+			m := atomic.LoadInt32(&most)
+			if n <= m || atomic.CompareAndSwapInt32(&most, m, n) {
+				break
+			}
+		}
+		time.Sleep(time.Millisecond)
+		atomic.AddInt32(&inFlight, -1)
+		return nil
+	})
+	if err != nil || atomic.LoadInt32(&most) < 2 {
+		t.Errorf("concurrent calls: most %d at once, err %v", most, err)
+	}
+
+	// an error stops every thread and comes back; Stop is no error
+	boom := errors.New("boom")
+	var calls int32
+	err = WalkParallel(context.Background(), []string{root}, 4, func(WalkEntry) error {
+		if atomic.AddInt32(&calls, 1) == 5 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) || atomic.LoadInt32(&calls) >= 150 {
+		t.Errorf("error: %v after %d calls", err, calls)
+	}
+	if err := WalkParallel(context.Background(), []string{root}, 2, func(WalkEntry) error { return Stop }); err != nil {
+		t.Errorf("Stop: %v", err)
+	}
+	// a cancelled context
+	ctx, cancel := context.WithCancel(context.Background())
+	err = WalkParallel(ctx, []string{root}, 2, func(WalkEntry) error { cancel(); return nil })
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	// a panic is raised again in the caller
+	func() {
+		defer func() {
+			if r := recover(); r != "walk panic" {
+				t.Errorf("recovered %v", r)
+			}
+		}()
+		_ = WalkParallel(context.Background(), []string{root}, 2, func(WalkEntry) error { panic("walk panic") })
+		t.Error("no panic")
+	}()
+	// bad arguments; a missing root
+	if err := WalkParallel(context.Background(), []string{root}, 0, func(WalkEntry) error { return nil }); !errors.Is(err, ErrInvalid) {
+		t.Errorf("jobs 0: %v", err)
+	}
+	err = WalkParallel(context.Background(), []string{root, filepath.Join(root, "nothing")}, 2, func(WalkEntry) error { return nil })
+	if !errors.Is(err, ErrIO) {
+		t.Errorf("missing root: %v", err)
 	}
 }
