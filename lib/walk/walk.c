@@ -480,11 +480,6 @@ static void load_ignore_file(walk *k, int dfd, const char *rel_dir)
         read_ignore_file(k, f, &k->ignore, rel_dir);
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-    return strcmp((*a)->d_name, (*b)->d_name);
-}
-
 /* Flags to open a directory at `depth` (0: the root) for listing: through
  * a symbolic link only for the root or when links are followed. */
 static int dir_open_flags(const walk *k, unsigned depth)
@@ -576,38 +571,53 @@ static void par_push_dir(walk *k, unsigned depth, const struct stat *st);
 
 /* pfd, name: the directory as a name in directory pfd (pfd -1: by its
  * path, k->path). */
-static void walk_dir(walk *k, const struct stat *st, unsigned depth, int pfd, const char *name)
+/* The checks before directory k->path (st, at `depth`) is listed, by
+ * either walk: not too deep, and (following links) not entered before.
+ * 1: go on; 0: reported (or out of memory). */
+static int may_enter(walk *k, const struct stat *st, unsigned depth)
 {
     if (depth >= WALK_MAX_DEPTH) {
         emit(k, k->path, PIISCAN_FILE_SKIPPED, "directory nested deeper than 256 levels", st);
-        return;
+        return 0;
     }
     int seen = seen_before(k, st);
-    if (seen < 0) {
+    if (seen < 0)
         k->nomem = 1;
-        return;
-    }
-    if (seen) {
+    else if (seen)
         emit(k, k->path, PIISCAN_FILE_SKIPPED,
              "directory already walked (symbolic link loop or second link)", st);
+    return seen == 0;
+}
+
+/* Looks at `child`, a name in directory k->path (len bytes; open as dfd,
+ * or -1: by paths), at `depth`; k->path is the directory again after. */
+static void visit_child(walk *k, size_t len, const char *child, unsigned depth, int dfd)
+{
+    size_t nl = strlen(child);
+    if (len + nl + 2 >= sizeof k->path) {
+        k->at_fd = AT_FDCWD;
+        k->at_name = k->path;
+        emit(k, k->path, PIISCAN_FILE_SKIPPED, "path too long", NULL);
         return;
     }
-    /* Opened by its name in the parent; not through a link unless links
-     * are followed (it was a directory when looked at, and must still be)
-     * or it is the root, which is followed whatever it is. */
+    k->path[len] = '/';
+    memcpy(k->path + len + 1, child, nl + 1);
+    walk_path(k, depth, 0, dfd, k->path + len + 1);
+    k->path[len] = 0;
+}
+
+static void walk_dir(walk *k, const struct stat *st, unsigned depth, int pfd, const char *name)
+{
+    if (!may_enter(k, st, depth))
+        return;
     int flags = dir_open_flags(k, depth);
     int dfd = pfd >= 0 ? openat(pfd, name, flags) : open(k->path, flags);
+    /* The descriptor is kept for the entries only within the cap (see
+     * walk.fd_cap); past it they are looked at by paths. */
+    int keep = dfd >= 0 && dfd < k->fd_cap && depth < WALK_FD_DEPTH;
     DIR *dir = NULL;
     char **names = NULL;
-    struct dirent **list = NULL;
-    int n;
-    if (dfd < 0 && (errno == EMFILE || errno == ENFILE)) {
-        /* Out of descriptors (a deep tree, a low limit): by paths below. */
-        n = scandir(k->path, &list, NULL, by_name);
-    } else {
-        int keep = dfd >= 0 && dfd < k->fd_cap && depth < WALK_FD_DEPTH;
-        n = dfd < 0 ? -1 : list_dir(dfd, keep ? &dir : NULL, &names);
-    }
+    int n = dfd < 0 ? -1 : list_dir(dfd, keep ? &dir : NULL, &names);
     if (n < 0) {
         emit(k, k->path, PIISCAN_FILE_ERROR, strerror(errno), st);
         if (dir)
@@ -619,25 +629,8 @@ static void walk_dir(walk *k, const struct stat *st, unsigned depth, int pfd, co
     if (k->w->ignore_files)
         load_ignore_file(k, cfd, rel_of(k));
     size_t len = strlen(k->path);
-    for (int i = 0; i < n; i++) {
-        const char *child = names ? names[i] : list[i]->d_name;
-        if (!k->stopped && !k->nomem && strcmp(child, ".") && strcmp(child, "..")) {
-            size_t nl = strlen(child);
-            if (len + nl + 2 >= sizeof k->path) {
-                k->at_fd = AT_FDCWD;
-                k->at_name = k->path;
-                emit(k, k->path, PIISCAN_FILE_SKIPPED, "path too long", NULL);
-            } else {
-                k->path[len] = '/';
-                memcpy(k->path + len + 1, child, nl + 1);
-                walk_path(k, depth + 1, 0, cfd, k->path + len + 1);
-                k->path[len] = 0;
-            }
-        }
-        if (list)
-            free(list[i]);
-    }
-    free(list);
+    for (int i = 0; i < n && !k->stopped && !k->nomem; i++)
+        visit_child(k, len, names[i], depth + 1, cfd);
     free(names);
     if (dir)
         closedir(dir);
@@ -948,23 +941,11 @@ static void par_chunk(walk *k, const pitem *it, int dfd)
             size_t mid = i + (n - i + 1) / 2;
             pitem *rest = par_chunk_item(it, it->ign, it->names, mid, n);
             if (rest) {
-                k->path[len] = 0;
                 par_push(k, rest);
                 n = mid;
             }
         }
-        const char *child = it->names[i];
-        size_t nl = strlen(child);
-        if (len + nl + 2 >= sizeof k->path) {
-            k->at_fd = AT_FDCWD;
-            k->at_name = k->path;
-            emit(k, k->path, PIISCAN_FILE_SKIPPED, "path too long", NULL);
-            continue;
-        }
-        k->path[len] = '/';
-        memcpy(k->path + len + 1, child, nl + 1);
-        walk_path(k, it->depth + 1, 0, dfd, k->path + len + 1);
-        k->path[len] = 0;
+        visit_child(k, len, it->names[i], it->depth + 1, dfd);
     }
 }
 
@@ -996,20 +977,8 @@ static pitem *par_chunk_item(const pitem *dir, prules *ign, char **names, size_t
  * and looks at that one. */
 static void par_dir(walk *k, pitem *it)
 {
-    if (it->depth >= WALK_MAX_DEPTH) {
-        emit(k, k->path, PIISCAN_FILE_SKIPPED, "directory nested deeper than 256 levels", &it->st);
+    if (!may_enter(k, &it->st, it->depth))
         return;
-    }
-    int seen = seen_before(k, &it->st);
-    if (seen < 0) {
-        k->nomem = 1;
-        return;
-    }
-    if (seen) {
-        emit(k, k->path, PIISCAN_FILE_SKIPPED,
-             "directory already walked (symbolic link loop or second link)", &it->st);
-        return;
-    }
     int dfd = open(k->path, dir_open_flags(k, it->depth));
     DIR *dir = NULL;
     char **names = NULL;
@@ -1056,7 +1025,7 @@ static void par_dir(walk *k, pitem *it)
 }
 
 /* A root given by the caller: what piiscan_walk() does with it first. */
-static void par_root(walk *k, pitem *it)
+static void par_root(walk *k)
 {
     struct stat st;
     if (stat(k->path, &st) != 0) {
@@ -1066,7 +1035,6 @@ static void par_root(walk *k, pitem *it)
     }
     k->root_dev = st.st_dev;
     k->par_ign = NULL;
-    (void)it;
     walk_path(k, 0, 1, -1, NULL);
 }
 
@@ -1077,7 +1045,7 @@ static void par_item(walk *k, pitem *it)
         return;
     }
     if (it->kind == PI_ROOT) {
-        par_root(k, it);
+        par_root(k);
     } else if (it->kind == PI_DIR) {
         par_dir(k, it);
     } else {
