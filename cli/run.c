@@ -81,7 +81,6 @@ typedef struct event {
 } event;
 
 typedef struct job {
-    struct job *next;
     char *path;
     size_t path_cap;  /* bytes allocated for path */
     int64_t time;     /* the --time field of the top-level file (0: unknown) */
@@ -160,17 +159,26 @@ typedef struct dirtab {
     size_t capindex;
 } dirtab;
 
+/* Counts of a report: what one job (or a batch of them) adds, counted by
+ * format_job() with no lock held, and the run's totals it is added to
+ * under the report lock (merge_tally()). */
+typedef struct tally {
+    report_summary s;          /* the counters only */
+    report_type_count *types;  /* r->ntypes; counts and names */
+    uint64_t counted;
+    uint64_t kept, kept_unmasked; /* format_job(): the job's findings after the baseline */
+    uint64_t done_bytes;       /* on-disk bytes of the jobs */
+} tally;
+
 typedef struct run {
     run_config *cfg;
     /* output and summary (under omu) */
     pthread_mutex_t omu;
-    report_type_count *types;
     report_type_count *tally_types; /* emit_job()'s tally (under omu) */
     size_t ntypes;
     dirtab dirs;
-    report_summary sum;
-    uint64_t counted; /* findings that make the exit status 1 */
-    uint64_t done_bytes, total_bytes; /* on-disk bytes: scanned, and in all (0: unknown) */
+    tally tot; /* totals: tot.s is the summary, tot.types the counts by type */
+    uint64_t total_bytes; /* on-disk bytes in all (0: unknown); tot.done_bytes scanned */
     int64_t now;
     struct timespec t0, last_progress;
 } run;
@@ -486,24 +494,15 @@ static void progress(run *r, int final)
         fputs("\r\033[K", stderr);
         return;
     }
-    double rate = s > 0 ? (double)r->done_bytes / s : 0.0;
+    double rate = s > 0 ? (double)r->tot.done_bytes / s : 0.0;
     fprintf(stderr, "\r\033[Kpiiscan: %llu files, %.1f MB, %.1f MB/s, %llu findings",
-            (unsigned long long)r->sum.files, (double)r->done_bytes / 1e6, rate / 1e6,
-            (unsigned long long)r->sum.findings);
+            (unsigned long long)r->tot.s.files, (double)r->tot.done_bytes / 1e6, rate / 1e6,
+            (unsigned long long)r->tot.s.findings);
     /* The total is known when every root is a regular file. */
-    if (r->total_bytes && rate > 0 && r->total_bytes > r->done_bytes)
-        fprintf(stderr, ", ETA %.0f s", (double)(r->total_bytes - r->done_bytes) / rate);
+    if (r->total_bytes && rate > 0 && r->total_bytes > r->tot.done_bytes)
+        fprintf(stderr, ", ETA %.0f s", (double)(r->total_bytes - r->tot.done_bytes) / rate);
 }
 
-/* What one job adds to the run's totals: counted by format_job() with no
- * lock held, added by merge_tally() under the report lock. */
-typedef struct tally {
-    report_summary s;          /* the counters only */
-    report_type_count *types;  /* r->ntypes; counts and names */
-    uint64_t counted;
-    uint64_t kept, kept_unmasked; /* format_job(): the job's findings after the baseline */
-    uint64_t done_bytes;       /* on-disk bytes of the jobs */
-} tally;
 
 /* Writes job j's records with writer w and counts them into t.  Touches no
  * shared state but the configuration and the baseline (read-only), except
@@ -598,6 +597,17 @@ static void format_job(run *r, job *j, report_writer *w, tally *t)
 }
 
 /* Adds the counts of src to dst and empties src (types: n of them). */
+/* Empties t (n types). */
+static void tally_clear(tally *t, size_t n)
+{
+    memset(&t->s, 0, sizeof t->s);
+    t->counted = t->kept = t->kept_unmasked = t->done_bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        t->types[i].masked = t->types[i].unmasked = 0;
+}
+
+/* Adds the counts of src to dst (only the counters of the summary) and
+ * empties src. */
 static void tally_add(tally *dst, tally *src, size_t n)
 {
     report_summary *d = &dst->s, *s = &src->s;
@@ -622,22 +632,15 @@ static void tally_add(tally *dst, tally *src, size_t n)
             dst->types[i].type_name = ty->type_name;
             dst->types[i].masked += ty->masked;
             dst->types[i].unmasked += ty->unmasked;
-            ty->masked = ty->unmasked = 0;
         }
     }
-    memset(s, 0, sizeof *s);
-    src->counted = src->kept = src->kept_unmasked = src->done_bytes = 0;
+    tally_clear(src, n);
 }
 
 /* Adds t to the run's totals and empties it (report lock held). */
 static void merge_tally(run *r, tally *t)
 {
-    tally total = {r->sum, r->types, r->counted, 0, 0, r->done_bytes};
-    tally_add(&total, t, r->ntypes);
-    /* (the summary's other fields -- version, roots... -- come back as they were) */
-    r->sum = total.s;
-    r->counted = total.counted;
-    r->done_bytes = total.done_bytes;
+    tally_add(&r->tot, t, r->ntypes);
     progress(r, 0);
 }
 
@@ -773,10 +776,7 @@ static void scan_and_emit(run *r, job *j, piiscan_scratch *scr, emitter *em)
         em->failed = 0;
         em->len = len0;
         emitter_flush(r, em);
-        memset(&em->job.s, 0, sizeof em->job.s);
-        em->job.counted = em->job.kept = em->job.kept_unmasked = em->job.done_bytes = 0;
-        for (size_t i = 0; i < r->ntypes; i++)
-            em->job.types[i].masked = em->job.types[i].unmasked = 0;
+        tally_clear(&em->job, r->ntypes);
     }
     pthread_mutex_lock(&r->omu);
     emit_job(r, j);
@@ -933,20 +933,20 @@ static int run_setup(run *r, run_config *cfg, char *started, size_t startedlen)
     r->cfg = cfg;
     mutex_init_short(&r->omu);
     r->ntypes = piiscan_engine_type_count(cfg->engine);
-    r->types = calloc(r->ntypes ? r->ntypes : 1, sizeof *r->types);
+    r->tot.types = calloc(r->ntypes ? r->ntypes : 1, sizeof *r->tot.types);
     r->tally_types = calloc(r->ntypes ? r->ntypes : 1, sizeof *r->tally_types);
-    if (!r->types || !r->tally_types)
+    if (!r->tot.types || !r->tally_types)
         return -1;
     for (size_t i = 0; i < r->ntypes; i++) {
-        r->types[i].type = piiscan_engine_type_id(cfg->engine, i);
-        r->types[i].type_name = r->types[i].type;
+        r->tot.types[i].type = piiscan_engine_type_id(cfg->engine, i);
+        r->tot.types[i].type_name = r->tot.types[i].type;
     }
     r->now = (int64_t)time(NULL);
     clock_gettime(CLOCK_MONOTONIC, &r->t0);
     iso_now(started, startedlen);
-    r->sum.version = cfg->version;
-    r->sum.started = started;
-    r->sum.retention = cfg->retention_secs ? cfg->retention_label : NULL;
+    r->tot.s.version = cfg->version;
+    r->tot.s.started = started;
+    r->tot.s.retention = cfg->retention_secs ? cfg->retention_label : NULL;
     if (cfg->write_baseline)
         fputs("# piiscan baseline: fingerprint<TAB>path<TAB>type (keyed HMAC-SHA256; no values)\n",
               cfg->write_baseline);
@@ -959,25 +959,25 @@ static int run_finish(run *r)
     run_config *cfg = r->cfg;
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    r->sum.seconds = elapsed(&r->t0, &t1);
-    r->sum.types = r->types;
-    r->sum.ntypes = (int)r->ntypes;
+    r->tot.s.seconds = elapsed(&r->t0, &t1);
+    r->tot.s.types = r->tot.types;
+    r->tot.s.ntypes = (int)r->ntypes;
     report_dir_count *dirs = calloc(r->dirs.n ? r->dirs.n : 1, sizeof *dirs);
     if (dirs) {
         for (size_t i = 0; i < r->dirs.n; i++)
             dirs[i] = (report_dir_count){r->dirs.v[i].dir, r->dirs.v[i].findings, r->dirs.v[i].unmasked};
         qsort(dirs, r->dirs.n, sizeof *dirs, by_findings);
-        r->sum.dirs = dirs;
-        r->sum.ndirs = r->dirs.n < 20 ? (int)r->dirs.n : 20;
+        r->tot.s.dirs = dirs;
+        r->tot.s.ndirs = r->dirs.n < 20 ? (int)r->dirs.n : 20;
     }
     progress(r, 1);
-    cfg->writer->end(cfg->writer, &r->sum);
+    cfg->writer->end(cfg->writer, &r->tot.s);
     free(dirs);
     dirtab_free(&r->dirs);
-    free(r->types);
+    free(r->tot.types);
     free(r->tally_types);
     pthread_mutex_destroy(&r->omu);
-    return r->sum.errors ? 2 : r->counted ? 1 : 0;
+    return r->tot.s.errors ? 2 : r->tot.counted ? 1 : 0;
 }
 
 int run_scan(run_config *cfg, char *const *roots, int nroots)
@@ -988,8 +988,8 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
         fputs("piiscan: out of memory\n", stderr);
         return 2;
     }
-    r.sum.roots = (const char *const *)roots;
-    r.sum.nroots = nroots;
+    r.tot.s.roots = (const char *const *)roots;
+    r.tot.s.nroots = nroots;
     for (int i = 0; i < nroots; i++) {
         struct stat st;
         if (!strcmp(roots[i], "-") || stat(roots[i], &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -1028,7 +1028,7 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
             piiscan_status st = piiscan_walk(cfg->walker, roots[i], on_walk_entry, &sc[0]);
             if (st == PIISCAN_E_NOMEM || st == PIISCAN_STOPPED) {
                 fputs("piiscan: out of memory while walking\n", stderr);
-                r.sum.errors++;
+                r.tot.s.errors++;
             }
         } else {
             dirs[ndirs++] = roots[i];
@@ -1039,7 +1039,7 @@ int run_scan(run_config *cfg, char *const *roots, int nroots)
                                                   on_walk_entry, users);
         if (st == PIISCAN_E_NOMEM || st == PIISCAN_STOPPED) {
             fputs("piiscan: out of memory while walking\n", stderr);
-            r.sum.errors++;
+            r.tot.s.errors++;
         }
     }
     for (int i = 0; i < nsc; i++)
