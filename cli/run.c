@@ -183,14 +183,14 @@ typedef struct run {
     struct timespec t0, last_progress;
 } run;
 
-struct worker_ctx {
+struct scan_ctx {
     run *r;
     job *j;
 };
 
 static int on_finding(const piiscan_finding *f, void *user)
 {
-    struct worker_ctx *w = user;
+    struct scan_ctx *w = user;
     job *j = w->j;
     run_config *cfg = w->r->cfg;
     event *e = push_event(j);
@@ -224,7 +224,7 @@ static int on_finding(const piiscan_finding *f, void *user)
 
 static int on_file(const piiscan_file_report *r, void *user)
 {
-    struct worker_ctx *w = user;
+    struct scan_ctx *w = user;
     job *j = w->j;
     event *e = push_event(j);
     if (!e)
@@ -245,7 +245,7 @@ static void scan_job(run *r, job *j, piiscan_scratch *scr)
 {
     if (j->walk_status != PIISCAN_FILE_OK)
         return;
-    struct worker_ctx w = {r, j};
+    struct scan_ctx w = {r, j};
     piiscan_status st;
     if (j->fd >= 0) {
         st = piiscan_scan_fd(r->cfg->engine, j->fd, j->path, r->cfg->opts, scr, on_finding, on_file, &w);
@@ -909,8 +909,8 @@ static void iso_now(char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The queue and report locks are held for a few hundred nanoseconds: a
- * thread that finds one taken spins a little before it sleeps (glibc's
+/* The report lock is held for a few microseconds (a batch copied out): a
+ * thread that finds it taken spins a little before it sleeps (glibc's
  * adaptive mutex), instead of paying two context switches. */
 static void mutex_init_short(pthread_mutex_t *m)
 {
@@ -1169,7 +1169,7 @@ int run_staged(run_config *cfg)
             j->walk_status = PIISCAN_FILE_ERROR;
             j->walk_reason = strdup("cannot read the staged content (git show)");
         } else {
-            struct worker_ctx w = {&r, j};
+            struct scan_ctx w = {&r, j};
             piiscan_status st = piiscan_scan_blob(cfg->engine, blob, blen, name, cfg->opts, scr,
                                                   on_finding, on_file, &w);
             if (st != PIISCAN_OK && st != PIISCAN_STOPPED)
