@@ -1,6 +1,7 @@
-/* fuzz_prefilter.c -- differential target for the prefilter's segment skip:
- * the windows the prefilter emits with the skip (with and without PEXT)
- * must be those of the character walk alone, for a fuzzer-chosen trigger,
+/* fuzz_prefilter.c -- differential target for the prefilter's segment skip
+ * and block walk: the windows the prefilter emits with the skip (with and
+ * without PEXT) and with the block walk alone must be those of the
+ * character walk alone, for a fuzzer-chosen trigger,
  * band, '@' or not, and text arriving in fuzzer-chosen pieces, with the text
  * behind the prefilter dropped as the stream drops it.  Any difference is
  * a value the scanner could miss.  (On a CPU without AVX2 the walk is
@@ -50,7 +51,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     pii_winvec walk = {0}, skip = {0};
     size_t nw = test_prefilter_windows(data, size, cuts, ncuts, min_digits, want_at, &bd, 0, &walk);
     FUZZ_ASSERT(nw != (size_t)-1);
-    for (int mode = 1; mode <= 2; mode++) {
+    for (int mode = 1; mode <= 3; mode++) {
         size_t ns = test_prefilter_windows(data, size, cuts, ncuts, min_digits, want_at, &bd, mode, &skip);
         FUZZ_ASSERT(ns == nw);
         for (size_t k = 0; k < nw; k++) {

@@ -32,6 +32,8 @@ void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_dig
     pf->segment_skip = min_digits > 1 && min_digits <= 64 && __builtin_cpu_supports("avx2") &&
                        __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
     /* PEXT/PDEP are microcoded, and slow, on AMD before Zen 3. */
+    pf->block_walk = min_digits > 0 && __builtin_cpu_supports("avx2") &&
+                     __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
     pf->sk_pext = pf->segment_skip && !(__builtin_cpu_is("amd") && (__builtin_cpu_is("znver1") ||
                                                                      __builtin_cpu_is("znver2") ||
                                                                      __builtin_cpu_is("amdfam15h")));
@@ -311,6 +313,18 @@ __attribute__((target("avx2"))) static inline void seg_classify(const uint8_t *q
     *out_at = a;
 }
 
+/* The bytes >= 0x80 of the 64 bytes at q, and the x and X among them, for
+ * the block walk (below): asked only of the blocks it walks. */
+__attribute__((target("avx2"))) static inline uint64_t block_high_x(const uint8_t *q, uint64_t *out_x)
+{
+    const __m256i lower = _mm256_set1_epi8(0x20), x = _mm256_set1_epi8('x');
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)q);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 32));
+    *out_x = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_or_si256(v0, lower), x)) |
+             (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_or_si256(v1, lower), x)) << 32;
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(v0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(v1) << 32;
+}
+
 /* Classifies the blocks from bb (64-aligned, inside the text) on, up to
  * PII_SKIP_BLOCKS of them and no further than the text's end. */
 __attribute__((target("avx2"))) static void segment_blocks(pii_prefilter *pf, const uint8_t *text,
@@ -452,6 +466,252 @@ __attribute__((target("popcnt,bmi,bmi2"))) static size_t segment_skip(pii_prefil
     }
     return (size_t)((carry ? seg_first : bb) - base);
 }
+
+/* ---- block walk ---------------------------------------------------------------
+ *
+ * In a CSV export nearly every field is a cluster and the skip pauses; the
+ * walk then went character by character through every separator
+ * ("2024-01-01 00", "156920.64"), about 250 instructions per cluster.  In a
+ * block of ASCII its rules read off the skip's masks: members D (digits * #),
+ * breakers B, and everything else a gap character.  An open cluster goes on
+ * to the next member if no breaker and at most PII_CLUSTER_GAP - gap gap
+ * characters come first; it closes at a breaker, or at the gap character
+ * that makes one too many.  The state (open, count, run, gap, groups ...) is
+ * the walk's, so either may take over from the other at any character.
+ *
+ * Two things leave a block to the walk: a byte >= 0x80 (full-width digits,
+ * dashes and masks are members or gaps of several bytes), and an x or X
+ * within PII_CLUSTER_GAP + 1 bytes after a member (or at the start of the
+ * block with a cluster open): only there can it be a mask, which the walk
+ * counts as a member.  Any other x is a letter, a gap character. */
+
+/* Pushes the '@' window of every bit of A (bit 0 at bb). */
+static int push_ats(pii_winvec *out, uint64_t A, uint64_t bb)
+{
+    for (; A; A &= A - 1) {
+        uint64_t at_pos = bb + (uint64_t)__builtin_ctzll(A);
+        if (push(out, sub_sat(at_pos, PII_AT_BACK), at_pos, sub_sat(at_pos, PII_AT_BACK), 0, 0, 0, 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Bits [lo, hi) of a mask (lo <= hi <= 64). */
+static inline uint64_t bits_between(unsigned lo, unsigned hi)
+{
+    uint64_t below_hi = hi >= 64 ? ~0ull : (1ull << hi) - 1;
+    return lo >= 64 ? 0 : below_hi & (~0ull << lo);
+}
+
+/* The walk's steps through bits [p, 64) of a block at bb, one member run or
+ * stretch of gap characters at a time: for a block with an '@', whose
+ * window is pushed in the walk's order among the clusters' windows. */
+static int block_events(pii_prefilter *pf, uint64_t D, uint64_t B, uint64_t A, unsigned p, uint64_t bb,
+                        const uint8_t *text, uint64_t base, pii_winvec *out)
+{
+    while (p < 64) {
+        uint64_t Dp = D & (~0ull << p);
+        unsigned nm = Dp ? (unsigned)__builtin_ctzll(Dp) : 64;
+        if (!pf->open) {
+            if (A && push_ats(out, A & bits_between(p, nm), bb) != 0)
+                return -1;
+            if (nm == 64)
+                break;
+            open_cluster(pf, bb + nm);
+            uint64_t after = ~(D >> nm);
+            unsigned L = after ? (unsigned)__builtin_ctzll(after) : 64 - nm;
+            pf->count = pf->run = pf->group = L;
+            pf->cl_last_end = bb + nm + L;
+            p = nm + L;
+            continue;
+        }
+        uint64_t Bp = B & (~0ull << p);
+        unsigned nb = Bp ? (unsigned)__builtin_ctzll(Bp) : 64;
+        unsigned stop = nm < nb ? nm : nb;
+        unsigned room = PII_CLUSTER_GAP - pf->gap;
+        if (stop > p && pf->gap == 0)
+            pf->groups |= group_bit(pf->run); /* the group that just ended */
+        if (stop - p > room) {
+            /* The gap character at p + room is one too many ('@' there
+             * included: the walk pushes its window first). */
+            unsigned c = p + room;
+            if (A && push_ats(out, A & bits_between(p, c + 1), bb) != 0)
+                return -1;
+            if (close_cluster(pf, out, text, base) != 0)
+                return -1;
+            p = c + 1;
+            continue;
+        }
+        if (A && push_ats(out, A & bits_between(p, stop), bb) != 0)
+            return -1;
+        pf->gap += stop - p;
+        if (stop == 64)
+            break;
+        if (stop == nb) {
+            if (close_cluster(pf, out, text, base) != 0)
+                return -1;
+            p = nb + 1;
+            continue;
+        }
+        uint64_t after = ~(D >> nm);
+        unsigned L = after ? (unsigned)__builtin_ctzll(after) : 64 - nm;
+        pf->count += L;
+        pf->run = pf->gap == 0 ? pf->run + L : L;
+        if (pf->run > pf->group)
+            pf->group = pf->run;
+        pf->gap = 0;
+        pf->cl_last_end = bb + nm + L;
+        p = nm + L;
+    }
+    return 0;
+}
+
+/* One cluster whose members in the block at bb are Mc (none before bit p).
+ * carry: it was open before them, and the state holds it.  Leaves the state
+ * as the walk leaves it after the cluster's last member and what follows in
+ * the block: closed (its window pushed if it is one), or open at the block's
+ * end.  B: the block's breakers. */
+__attribute__((target("popcnt,bmi"))) static int take_cluster(pii_prefilter *pf, uint64_t Mc, uint64_t B,
+                                                                     unsigned p, uint64_t bb, int carry,
+                                                                     const uint8_t *text, uint64_t base,
+                                                                     pii_winvec *out)
+{
+    unsigned first = (unsigned)__builtin_ctzll(Mc), last = 63u - (unsigned)__builtin_clzll(Mc);
+    uint64_t Ba = last < 63 ? B & (~0ull << (last + 1)) : 0;
+    /* After its last member it closes at a breaker, or at the gap character
+     * one too many, unless the block ends first. */
+    int closes = Ba != 0 || last + PII_CLUSTER_GAP + 1 <= 63;
+    unsigned count = (unsigned)__builtin_popcountll(Mc) + (carry ? pf->count : 0);
+    if (closes && count < pf->min_digits) {
+        /* Below every trigger: no window, and nothing about it to keep. */
+        if (carry) {
+            pf->open = 0;
+            pf->count = pf->gap = pf->run = pf->group = 0;
+            pf->groups = 0;
+        }
+        return 0;
+    }
+    int run_goes_on = 0;
+    if (!carry)
+        open_cluster(pf, bb + first);
+    else if (pf->gap == 0 && first == p)
+        run_goes_on = 1; /* the run at the end of the last block goes on */
+    else if (pf->gap == 0)
+        pf->groups |= group_bit(pf->run); /* ended by the gap at p */
+    for (uint64_t m = Mc; m;) {
+        unsigned rs = (unsigned)__builtin_ctzll(m);
+        uint64_t after = ~(m >> rs);
+        unsigned L = after ? (unsigned)__builtin_ctzll(after) : 64 - rs;
+        pf->run = run_goes_on ? pf->run + L : L;
+        run_goes_on = 0;
+        if (pf->run > pf->group)
+            pf->group = pf->run;
+        pf->count += L;
+        m = rs + L >= 64 ? 0 : m & (~0ull << (rs + L));
+        if (m)
+            pf->groups |= group_bit(pf->run); /* gap characters follow it */
+    }
+    pf->cl_last_end = bb + last + 1;
+    if (last == 63) {
+        pf->gap = 0;
+        return 0;
+    }
+    pf->groups |= group_bit(pf->run);
+    if (!closes) {
+        pf->gap = 63 - last;
+        return 0;
+    }
+    pf->gap = 1; /* groups holds every run */
+    return close_cluster(pf, out, text, base);
+}
+
+/* Bits [p, 64) of a block without '@': all its clusters from masks.  A
+ * member links to the member before it when at most PII_CLUSTER_GAP gap
+ * characters and no breaker lie between them; a member that links to none
+ * starts a cluster, and a cluster's members are those from its start to the
+ * next start.  Only a cluster that may become a window, or stays open at the
+ * block's end, has its runs counted. */
+__attribute__((target("popcnt,bmi"))) static int block_clusters(pii_prefilter *pf, uint64_t D, uint64_t B,
+                                                                       unsigned p, uint64_t bb,
+                                                                       const uint8_t *text, uint64_t base,
+                                                                       pii_winvec *out)
+{
+    uint64_t link = 0, clear = ~0ull;
+    for (unsigned d = 1; d <= PII_CLUSTER_GAP + 1; d++) {
+        link |= (D << d) & clear; /* a member d bytes back, no breaker since */
+        clear &= ~(B << d);
+    }
+    uint64_t starts = D & ~link;
+    if (pf->open) {
+        /* The cluster open at p goes on if its next member comes before any
+         * breaker and within the gap it has left. */
+        unsigned nm = D ? (unsigned)__builtin_ctzll(D) : 64, nb = B ? (unsigned)__builtin_ctzll(B) : 64;
+        if (nm < 64 && nm < nb && nm - p + pf->gap <= PII_CLUSTER_GAP) {
+            starts &= ~(1ull << nm);
+            unsigned s0 = starts ? (unsigned)__builtin_ctzll(starts) : 64;
+            if (take_cluster(pf, D & bits_between(p, s0), B, p, bb, 1, text, base, out) != 0)
+                return -1;
+        } else {
+            unsigned stop = nm < nb ? nm : nb;
+            if (stop > p && pf->gap == 0)
+                pf->groups |= group_bit(pf->run);
+            if (stop == 64 && 64 - p + pf->gap <= PII_CLUSTER_GAP) {
+                pf->gap += 64 - p; /* nothing but a few gap characters */
+                return 0;
+            }
+            if (close_cluster(pf, out, text, base) != 0)
+                return -1;
+        }
+    }
+    while (starts) {
+        unsigned s = (unsigned)__builtin_ctzll(starts);
+        starts &= starts - 1;
+        unsigned next = starts ? (unsigned)__builtin_ctzll(starts) : 64;
+        if (take_cluster(pf, D & bits_between(s, next), B, p, bb, 0, text, base, out) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Walks from base + i through every following 64-byte block the rules above
+ * allow.  Returns the position where the character walk goes on (i if the
+ * first block is not for it), or SIZE_MAX if a window could not be stored. */
+__attribute__((target("avx2,popcnt,bmi,bmi2"))) static size_t block_walk(pii_prefilter *pf, const uint8_t *text,
+                                                                     uint64_t base, size_t i, size_t len,
+                                                                     pii_winvec *out)
+{
+    const uint64_t end = base + len;
+    const uint64_t at_on = pf->want_at ? ~0ull : 0;
+    uint64_t pos = base + i;
+    for (;;) {
+        uint64_t bb = pos & ~(uint64_t)63;
+        if (bb < base || bb + 64 > end)
+            break;
+        if (bb < pf->sk_block || bb >= pf->sk_block + 64ull * pf->sk_n)
+            segment_blocks(pf, text, base, bb, end);
+        unsigned k = (unsigned)((bb - pf->sk_block) / 64);
+        unsigned p = (unsigned)(pos - bb);
+        uint64_t from = ~0ull << p, X;
+        if (block_high_x(text + (size_t)(bb - base), &X) & from)
+            break;
+        X &= from;
+        uint64_t D = pf->sk_member[k] & ~X & from;
+        if (X) {
+            uint64_t near = D << 1 | D << 2 | D << 3 | D << 4;
+            if (pf->open)
+                near |= bits_between(p, p + PII_CLUSTER_GAP + 1 < 64 ? p + PII_CLUSTER_GAP + 1 : 64);
+            if (X & near)
+                break;
+        }
+        uint64_t B = pf->sk_breaker[k] & from, A = pf->sk_at[k] & from & at_on;
+        int r = A ? block_events(pf, D, B, A, p, bb, text, base, out)
+                  : block_clusters(pf, D, B, p, bb, text, base, out);
+        if (r != 0)
+            return SIZE_MAX;
+        pos = bb + 64;
+    }
+    return (size_t)(pos - base);
+}
 #endif
 
 int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, size_t len, int eof,
@@ -459,6 +719,9 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
 {
     const int digits_on = pf->min_digits > 0;
     size_t i = (size_t)(pf->pos - base);
+#ifdef PII_HAVE_SEGMENT_SKIP
+    uint64_t bw_next = 0; /* no block walk before this (a block it turned down) */
+#endif
     while (i < len) {
         if (!pf->open) {
             if (!digits_on) {
@@ -483,6 +746,18 @@ int pii_prefilter_run(pii_prefilter *pf, const uint8_t *text, uint64_t base, siz
                         pf->sk_resume = base + r + PII_SKIP_PAUSE;
                     }
                     i = r;
+                } else if (pf->block_walk && base + i >= bw_next) {
+                    /* Where the skip is paused (or off): elsewhere it passes
+                     * over most blocks, and leaves the walk mostly clusters
+                     * in Korean text, which the block walk does not take. */
+                    size_t r = block_walk(pf, text, base, i, len, out);
+                    if (r == SIZE_MAX)
+                        return -1;
+                    if (r > i) {
+                        i = r;
+                        continue;
+                    }
+                    bw_next = ((base + i) | 63) + 1;
                 }
 #endif
                 i += skip_boring(text + i, len - i, pf->want_at);

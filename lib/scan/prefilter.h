@@ -24,7 +24,10 @@
  * a *segment skip* (prefilter.c) looks at 64 bytes at a time with bit masks
  * and hands the walk only the runs between two breakers that have at least
  * min_digits members or an '@' (about one cluster in seven of prose); the
- * windows are the same with it and without (tests/unit/test_perf_filters.c). */
+ * windows are the same with it and without (tests/unit/test_perf_filters.c).
+ * Where the walk goes on through a block of ASCII (a CSV export: one cluster
+ * every 18 bytes), a *block walk* applies its rules to the same masks, a
+ * run of members or of gap characters at a time. */
 #ifndef PII_SCAN_PREFILTER_H
 #define PII_SCAN_PREFILTER_H
 
@@ -107,6 +110,11 @@ typedef struct pii_prefilter {
     unsigned sk_short;  /* skips in a row that got nowhere much */
     uint64_t sk_resume; /* no skip before this position */
     uint64_t sk_member[PII_SKIP_BLOCKS], sk_breaker[PII_SKIP_BLOCKS], sk_at[PII_SKIP_BLOCKS];
+    /* Block walk (prefilter.c): the walk's own rules applied to a block of
+     * ASCII with the skip's masks, a cluster or a member run at a time
+     * instead of a character, where the skip is paused.  1 when the CPU
+     * runs the skip; tests set 0. */
+    int block_walk;
 } pii_prefilter;
 
 void pii_prefilter_init(pii_prefilter *pf, unsigned min_digits, unsigned sat_digits, int want_at);

@@ -596,6 +596,32 @@ static int pend_cmp_start(const void *a, const void *b)
     return x->type < y->type ? -1 : x->type > y->type;
 }
 
+/* Sorts a page's findings by start, then type.  They come nearly sorted
+ * (window by window, each window's patterns in order), so an insertion sort
+ * moves few of them; qsort() copied every one of these 100-byte records
+ * through its merge buffer, 4 % of a CSV scan. */
+static void pend_sort(pii_pending *v, size_t n)
+{
+    size_t moves = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (pend_cmp_start(&v[i - 1], &v[i]) <= 0)
+            continue;
+        if (moves > 8 * n) {
+            /* Far from sorted (crafted input): no quadratic time. */
+            qsort(v, n, sizeof *v, pend_cmp_start);
+            return;
+        }
+        pii_pending t = v[i];
+        size_t j = i;
+        while (j > 0 && pend_cmp_start(&v[j - 1], &t) > 0) {
+            v[j] = v[j - 1];
+            j--;
+            moves++;
+        }
+        v[j] = t;
+    }
+}
+
 /* The number of newlines in p[0, n).  Every byte of the text is counted
  * once; memchr() per line cost a call for every 100 bytes of prose. */
 static uint64_t count_newlines(const uint8_t *p, size_t n)
@@ -800,8 +826,7 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     if (st != PIISCAN_OK)
         return st;
     /* This page's findings start in [P, pe), after every earlier one. */
-    if (s->npend - first_new > 1)
-        qsort(s->pend + first_new, s->npend - first_new, sizeof *s->pend, pend_cmp_start);
+    pend_sort(s->pend + first_new, s->npend - first_new);
     for (size_t i = first_new; i < s->npend; i++) {
         pii_pending *f = &s->pend[i];
         count_lines_to(s, f->start);

@@ -21,8 +21,9 @@ typedef struct test_band {
 /* Runs the prefilter over text in pieces cut at the given ends (ascending;
  * the last piece with eof) and, as the stream does, drops the text nothing
  * needs any more after each piece (the skip then finds what it had read
- * ahead gone).  skip: 0 the walk alone, 1 with the segment skip as this CPU
- * runs it, 2 with the skip but without PEXT.  Returns the number of
+ * ahead gone).  skip: 0 the walk alone, 1 with the segment skip and the
+ * block walk as this CPU runs them, 2 the same without PEXT, 3 the block
+ * walk without the skip.  Returns the number of
  * windows in out, or (size_t)-1 if the prefilter failed. */
 static inline size_t test_prefilter_windows(const uint8_t *text, size_t len, const size_t *cuts,
                                             size_t ncuts, unsigned min_digits, int want_at,
@@ -31,10 +32,14 @@ static inline size_t test_prefilter_windows(const uint8_t *text, size_t len, con
     pii_prefilter pf;
     pii_prefilter_init(&pf, min_digits, 13, want_at);
     pii_prefilter_set_band(&pf, band->hi, band->start, band->lb);
-    if (!skip)
+    if (!skip) {
         pf.segment_skip = 0;
+        pf.block_walk = 0;
+    }
     if (skip == 2)
         pf.sk_pext = 0;
+    if (skip == 3)
+        pf.segment_skip = 0;
     out->first = out->n = 0;
     uint64_t base = 0;
     for (size_t c = 0; c <= ncuts; c++) {
