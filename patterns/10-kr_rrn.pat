@@ -16,6 +16,8 @@ validator = kr_rrn
 trigger = digits 13 group 6-13 prefix 0
 # Its groups: 13 (bare) or 6 and 7 (halves apart; masks count as members).
 shape = 13 | 6+7
+# Every match starts with the six digits of the birth date.
+lead = 6
 context = 주민등록번호, 주민번호, 주민등록, 주민, 생년월일, RRN, resident registration, resident number
 context_before = 64
 context_after = 32

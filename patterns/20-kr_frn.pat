@@ -9,6 +9,8 @@ validator = kr_frn
 trigger = digits 13 group 6-13 prefix 0
 # Its groups: 13 (bare) or 6 and 7 (halves apart; masks count as members).
 shape = 13 | 6+7
+# Every match starts with the six digits of the birth date.
+lead = 6
 context = 외국인등록번호, 외국인번호, 외국인등록, 외국인, 등록번호, FRN, ARN, alien registration, foreign registration, residence card
 context_before = 64
 context_after = 32

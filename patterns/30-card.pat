@@ -26,4 +26,7 @@ trigger = digits 13 group 4-19 prefix 0
 # Its groups: a bare run of 13-19, or a first group of 4 (4-4-4-4, 4-6-5, 4-6-4,
 # 4-4-4-4-1..3; masks count as members).
 shape = 4 | 13 | 14 | 15 | 16 | 17 | 18 | 19
+# Every match starts with 4 digits or masks in a row (a first group of 4, or
+# 13-19 contiguous): the 0 of a decimal fraction 0.1691882154506551 starts none.
+lead = 4
 confidence = high

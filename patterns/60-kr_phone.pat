@@ -19,6 +19,8 @@ regex += )(?!{{DASH}}{{DIGIT}})(?!{{MDIGIT}}){{RB}}
 validator = kr_phone
 # 02-123-4567 has 9 digits; the last group always has 4.
 trigger = digits 9 group 4-12 prefix 1
+# A match that starts with a digit starts with two (the trunk 0 and the next).
+lead = 2
 context = 전화번호, 전화, 연락처, 휴대폰, 핸드폰, 휴대전화, 팩스, TEL, phone, mobile, cell, FAX
 context_before = 48
 context_after = 16

@@ -100,6 +100,70 @@ static int lb_guards_every_match(const char *re)
     return depth == 0;
 }
 
+/* Sets bit c of a 256-bit set. */
+static void set_bit(uint8_t set[32], unsigned c)
+{
+    set[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+/* One literal character of a regex at *pp ("x", or "\." for punctuation),
+ * or -1.  In a class, '*' or '.' is one, and an unescaped '-' none (it makes
+ * a range). */
+static int regex_literal(const char **pp, int in_class)
+{
+    const char *q = *pp;
+    unsigned char c0 = (unsigned char)q[0], c1 = c0 ? (unsigned char)q[1] : 0;
+    if (c0 == '\\' && c1 && c1 < 0x80 && !((c1 >= '0' && c1 <= '9') || (c1 >= 'A' && c1 <= 'Z') ||
+                                           (c1 >= 'a' && c1 <= 'z'))) {
+        *pp = q + 2;
+        return c1;
+    }
+    if (c0 && c0 < 0x80 && !strchr(in_class ? "\\[]-" : "\\[]()|^$.*+?{}", c0)) {
+        *pp = q + 1;
+        return c0;
+    }
+    return -1;
+}
+
+/* For a regex that begins with {{LB}} guarding every match, the simple
+ * lookbehinds right after it, which every match must also pass:
+ * (?<![*#]) gives the characters a match never follows (not_after),
+ * (?<![0-9]\.) the ones it never follows after an ASCII digit
+ * (digit_then: a decimal point, "0.5309136012499991"; a dash, the "-3" of
+ * "20240315-3").  Anything else ends the list.  Returns 1 if any was found;
+ * next_start() (stream.c) then steps over those starts without PCRE2. */
+static int lb_lookbehinds(const char *re, uint8_t not_after[32], uint8_t digit_then[32])
+{
+    int found = 0;
+    const char *p = re + 6; /* after {{LB}} */
+    for (;;) {
+        if (!strncmp(p, "(?<![0-9]", 9)) {
+            const char *q = p + 9;
+            int c = regex_literal(&q, 0);
+            if (c < 0 || *q != ')')
+                break;
+            set_bit(digit_then, (unsigned)c);
+            p = q + 1;
+            found = 1;
+        } else if (!strncmp(p, "(?<![", 5) && p[5] != '^' && p[5] != ']') {
+            const char *q = p + 5;
+            uint8_t set[32] = {0};
+            int c;
+            while ((c = regex_literal(&q, 1)) >= 0)
+                set_bit(set, (unsigned)c);
+            if (q[0] != ']' || q[1] != ')')
+                break;
+            for (int k = 0; k < 32; k++)
+                not_after[k] |= set[k];
+            p = q + 2;
+            found = 1;
+        } else {
+            break;
+        }
+    }
+    return found;
+}
+
 static pcre2_code *compile_jit(const char *pattern, uint32_t extra, piiscan_error **error,
                                const pii_pattern_def *d, const char *what)
 {
@@ -233,6 +297,13 @@ PIISCAN_API piiscan_status piiscan_engine_compile(const piiscan_patterns *set,
             break;
         }
         p->starts_with_lb = lb_guards_every_match(d->regex);
+        p->lb_extra = p->starts_with_lb && lb_lookbehinds(d->regex, p->lb_not_after, p->lb_digit_then);
+        /* next_start() looks up the byte before a start once: {{LB}}'s
+         * ASCII letters join the lookbehinds' bytes. */
+        for (unsigned c = 'A'; c <= 'z'; c++)
+            if (c <= 'Z' || c >= 'a')
+                set_bit(p->lb_not_after, c);
+        p->lead = d->trigger == PII_TRIGGER_DIGITS ? d->lead : 0;
         /* Patterns with the same regex (kr_rrn and kr_frn) share search
          * results within a scan call; see the scratch's memo. */
         p->re_group = (uint32_t)(e->n - 1);

@@ -51,6 +51,15 @@ typedef struct pii_engine_pattern {
     int has_startmap;
     uint8_t startmap[32];
     int starts_with_lb; /* every match is preceded by the regex's leading {{LB}} */
+    /* The simple lookbehinds right after that {{LB}} (engine.c,
+     * lb_lookbehinds): a match never follows a byte of lb_not_after (which
+     * also holds {{LB}}'s ASCII letters), nor an ASCII digit and then a
+     * byte of lb_digit_then. */
+    int lb_extra;
+    uint8_t lb_not_after[32], lb_digit_then[32];
+    /* `lead`: a match that starts with a digit or mask character starts
+     * with at least this many of them in a row (0: no such promise). */
+    unsigned lead;
     int jit;            /* re was JIT-compiled: pcre2_jit_match() may be used */
     uint32_t re_group;  /* index of the first pattern with the same expanded regex */
     int re_shared;      /* another pattern has the same regex: search results are memoised */

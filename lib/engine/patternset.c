@@ -284,9 +284,12 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
             free(d->source);
             d->source = ps->source ? strdup(ps->source) : NULL;
             d->line = ps->line;
-            /* A shape describes one regex: a new one starts without it. */
-            if (!append)
+            /* A shape or a lead describes one regex: a new one starts
+             * without them. */
+            if (!append) {
                 d->nshape = 0;
+                d->lead = 0;
+            }
         }
     } else if (!strcmp(key, "shape")) {
         /* "13 | 6+7": alternatives of group lengths that must all be there. */
@@ -309,6 +312,11 @@ static piiscan_status apply_key(parse_state *ps, pii_pattern_def *d, const char 
         }
         memcpy(d->shape, sh, sizeof sh[0] * ns);
         d->nshape = ns;
+    } else if (!strcmp(key, "lead")) {
+        /* "4": a match that starts with a digit or mask starts with 4. */
+        if (parse_uint(val, 64, &u) || u == 0)
+            PARSE_FAIL(ps, d->id, "lead: a number of members, 1..64");
+        d->lead = u;
     } else if (!strcmp(key, "validator")) {
         if (!pii_detector_find(val))
             PARSE_FAIL(ps, d->id, "unknown validator '%s'", val);

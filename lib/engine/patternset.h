@@ -32,6 +32,7 @@ typedef struct pii_pattern_def {
      * more: bit 63) a cluster must all have for the regex to be tried. */
     uint64_t shape[PII_MAX_SHAPES];
     unsigned nshape;   /* 0: no shape filter */
+    unsigned lead;     /* `lead`: members a match starts with (0: not given) */
     char *context;     /* comma-separated keywords, as written; may be NULL */
     char *context_not; /* keywords that, just before a match, veto it; may be NULL */
     unsigned ctx_not_before;

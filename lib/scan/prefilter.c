@@ -667,7 +667,12 @@ __attribute__((target("popcnt,bmi"))) static int block_clusters(pii_prefilter *p
         unsigned s = (unsigned)__builtin_ctzll(starts);
         starts &= starts - 1;
         unsigned next = starts ? (unsigned)__builtin_ctzll(starts) : 64;
-        if (take_cluster(pf, D & bits_between(s, next), B, p, bb, 0, text, base, out) != 0)
+        uint64_t Mc = D & bits_between(s, next);
+        /* Closed before the next start, and below every trigger (most of a
+         * CSV line: quantities, prices, coordinates): nothing to do. */
+        if (next < 64 && (unsigned)__builtin_popcountll(Mc) < pf->min_digits)
+            continue;
+        if (take_cluster(pf, Mc, B, p, bb, 0, text, base, out) != 0)
             return -1;
     }
     return 0;

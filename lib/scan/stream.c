@@ -401,6 +401,23 @@ static inline size_t digit_run_end(const uint8_t *text, size_t tlen, size_t j, s
     return e < end ? e : end;
 }
 
+/* A one-byte digit or mask character: what {{MDIGIT}} matches in ASCII. */
+static inline int is_ascii_member(uint8_t b)
+{
+    return (b >= '0' && b <= '9') || b == '*' || b == '#' || b == 'x' || b == 'X';
+}
+
+/* 1 if the first n (1..8) of the 8 bytes at p are ASCII digits (SWAR: a
+ * byte minus '0' is below 10 iff adding 0x76 leaves its top bit clear). */
+static inline int digits8(const uint8_t *p, unsigned n)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    x ^= 0x3030303030303030ull;
+    uint64_t bad = (x | (x + 0x7676767676767676ull)) & 0x8080808080808080ull;
+    return (bad & (n >= 8 ? ~0ull : (1ull << (8 * n)) - 1)) == 0;
+}
+
 /* The first i in [i, end) of text where pattern ep can start a match, or end.
  * For a regex that begins with {{LB}}, a position right after an ASCII letter
  * or digit or a full-width digit cannot start one: the same test as the
@@ -432,9 +449,27 @@ static size_t next_start(const pii_engine_pattern *ep, const uint8_t *text, size
                 i = digit_run_end(text, tlen, i, end);
                 continue;
             }
-            if ((a >= 'A' && a <= 'Z') || (a >= 'a' && a <= 'z'))
+            /* An ASCII letter, or a byte of the regex's own lookbehinds
+             * after {{LB}} ((?<![*#]), see engine.h). */
+            if (ep->lb_not_after[a >> 3] >> (a & 7) & 1)
                 continue;
             if (i >= 3 && text[i - 3] == 0xEF && text[i - 2] == 0xBC && a >= 0x90 && a <= 0x99)
+                continue;
+            /* (?<![0-9]\.): a card is no decimal fraction's digits. */
+            if (ep->lb_extra && (ep->lb_digit_then[a >> 3] >> (a & 7) & 1) && i >= 2 &&
+                text[i - 2] >= '0' && text[i - 2] <= '9')
+                continue;
+        }
+        /* `lead`: a match that starts with a member starts with `lead` of
+         * them in a row ("0.1691882154506551" starts no card at its 0).
+         * Only ASCII is counted: where a byte >= 0x80 or the end of the
+         * text comes first, the start stays (a full-width digit is a
+         * member too). */
+        if (ep->lead > 1 && is_ascii_member(b) && !(ep->lead <= 8 && i + 8 <= tlen && digits8(text + i, ep->lead))) {
+            size_t j = i + 1, lim = i + ep->lead;
+            while (j < lim && j < tlen && is_ascii_member(text[j]))
+                j++;
+            if (j < lim && j < tlen && text[j] < 0x80)
                 continue;
         }
         return i;

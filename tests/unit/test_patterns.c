@@ -185,6 +185,9 @@ Test(patterns, format_errors_are_reported_with_their_line)
     expect_error("[x]\nregex = a\nshape = 6+0\n", 3, "shape");
     expect_error("[x]\nregex = a\nshape = 6 | x\n", 3, "shape");
     expect_error("[x]\nregex = a\nshape = 1|2|3|4|5|6|7|8|9\n", 3, "shape");
+    expect_error("[x]\nregex = a\nlead = 0\n", 3, "lead");
+    expect_error("[x]\nregex = a\nlead = 65\n", 3, "lead");
+    expect_error("[x]\nregex = a\nlead = four\n", 3, "lead");
     expect_error("[x]\nregex = a\ntrigger = keyword\ncontext = foo\n", 2, "trigger = keyword");
     expect_error("[x]\nregex = a\ntrigger = keyword\ncontext_required = yes\n", 2, "trigger = keyword");
 }
@@ -284,6 +287,43 @@ Test(patterns, shape_selects_clusters_by_their_groups)
         cr_assert_eq(load(set, text, &err), PIISCAN_OK, "%s", err ? err->message : "");
         piiscan_engine *e = compile_or_die(set);
         const char doc[] = "a 1234-5678, b 123456-78, c 12345678\n";
+        tfindings f = {0};
+        cr_assert_eq(t_scan(e, NULL, doc, sizeof doc - 1, &f), PIISCAN_OK);
+        cr_assert_eq(f.n, cases[i].want, "case %zu: %zu findings", i, f.n);
+        t_free(&f);
+        piiscan_engine_free(e);
+        piiscan_patterns_free(set);
+    }
+}
+
+/* `lead`: a start at a digit is not tried unless that many digits or masks
+ * follow in a row.  A promise the regex does not keep loses values (that is
+ * the contract, and it shows the promise is used); a new `regex` line drops
+ * it; a start that is no member is not held to it. */
+Test(patterns, lead_skips_starts_without_enough_members)
+{
+    static const struct {
+        const char *extra;
+        size_t want;
+    } cases[] = {
+        {"", 3},                       /* 12-3456, 123456-7890, (1234) */
+        {"lead = 2\n", 3},             /* what the regex promises */
+        {"lead = 3\n", 2},             /* too much: 12-3456 is lost */
+        {"lead = 7\n", 1},             /* only the start at '(' is left */
+        {"lead = 7\nregex = (?:{{LB}}{{DIGIT}}{2,6}-{{DIGIT}}{4}|\\({{DIGIT}}{4}\\)){{RB}}\n", 3},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        piiscan_patterns *set = NULL;
+        piiscan_error *err = NULL;
+        cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
+        char text[512];
+        snprintf(text, sizeof text,
+                 "[tag]\nregex = (?:{{LB}}{{DIGIT}}{2,6}-{{DIGIT}}{4}|\\({{DIGIT}}{4}\\)){{RB}}\n"
+                 "trigger = digits 4 prefix 1\n%s",
+                 cases[i].extra);
+        cr_assert_eq(load(set, text, &err), PIISCAN_OK, "%s", err ? err->message : "");
+        piiscan_engine *e = compile_or_die(set);
+        const char doc[] = "a 12-3456, b 123456-7890, c (1234)\n";
         tfindings f = {0};
         cr_assert_eq(t_scan(e, NULL, doc, sizeof doc - 1, &f), PIISCAN_OK);
         cr_assert_eq(f.n, cases[i].want, "case %zu: %zu findings", i, f.n);

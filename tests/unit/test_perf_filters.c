@@ -510,6 +510,60 @@ Test(perf_filters, segment_skip_emits_the_windows_of_the_walk)
     free(b.v);
 }
 
+static int in_set(const uint8_t set[32], unsigned c)
+{
+    return set[c >> 3] >> (c & 7) & 1;
+}
+
+/* The lookbehinds right after {{LB}} that next_start() applies without
+ * PCRE2: read from the built-in regexes, and from nothing else. */
+Test(perf_filters, lookbehinds_after_lb_are_read_from_the_regex)
+{
+    piiscan_engine *e = NULL;
+    cr_assert_eq(piiscan_engine_compile_default(&e), PIISCAN_OK);
+    int seen = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        const pii_engine_pattern *p = &e->p[i];
+        if (!strcmp(p->id, "card")) { /* {{LB}}(?<![0-9]\.)(?<![*#]) */
+            cr_assert(p->lb_extra && in_set(p->lb_digit_then, '.') && !in_set(p->lb_digit_then, '-'));
+            cr_assert(in_set(p->lb_not_after, '*') && in_set(p->lb_not_after, '#') && in_set(p->lb_not_after, 'q'));
+            cr_assert(!in_set(p->lb_not_after, '.') && !in_set(p->lb_not_after, '-'));
+            cr_assert_eq(p->lead, 4);
+            seen++;
+        } else if (!strcmp(p->id, "kr_phone")) { /* {{LB}}(?<![0-9]-) */
+            cr_assert(p->lb_extra && in_set(p->lb_digit_then, '-') && !in_set(p->lb_not_after, '*'));
+            cr_assert_eq(p->lead, 2);
+            seen++;
+        } else if (!strcmp(p->id, "kr_rrn")) { /* {{LB}}(?<![*#]) */
+            cr_assert(p->lb_extra && in_set(p->lb_not_after, '#') && !in_set(p->lb_digit_then, '.'));
+            cr_assert_eq(p->lead, 6);
+            seen++;
+        }
+    }
+    cr_assert_eq(seen, 3);
+    piiscan_engine_free(e);
+    /* Not right after {{LB}}, a range in the class, an escape class, or
+     * behind a top-level '|': none of these is taken. */
+    static const char *const none[] = {
+        "{{LB}}A(?<![0-9]\\.){{DIGIT}}{4}",
+        "{{LB}}(?<![a-c]){{DIGIT}}{4}",
+        "{{LB}}(?<![0-9]\\d){{DIGIT}}{4}",
+        "{{LB}}(?<![*#]){{DIGIT}}{4}|B{{DIGIT}}{4}",
+    };
+    for (size_t k = 0; k < sizeof none / sizeof *none; k++) {
+        piiscan_patterns *set = NULL;
+        piiscan_error *err = NULL;
+        char text[256];
+        snprintf(text, sizeof text, "[tag]\nregex = %s\ntrigger = digits 4 prefix 1\n", none[k]);
+        cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
+        cr_assert_eq(piiscan_patterns_load_text(set, text, strlen(text), "t.pat", &err), PIISCAN_OK);
+        cr_assert_eq(piiscan_engine_compile(set, &e, &err), PIISCAN_OK);
+        cr_assert(!e->p[0].lb_extra, "%s", none[k]);
+        piiscan_engine_free(e);
+        piiscan_patterns_free(set);
+    }
+}
+
 /* The default engine's band: 9-member clusters are for phone numbers only
  * (the licence, account and business number need 10), and a phone number
  * starts with 0, + or ( (or a full-width 0) after no digit. */
