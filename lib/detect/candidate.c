@@ -87,12 +87,21 @@ void pii_candidate_init(pii_candidate *c, pii_candidate_buf *buf, const uint8_t 
     if (len > PII_NORM_MAX)
         len = PII_NORM_MAX; /* the scanner never passes more; stay in bounds anyway */
     size_t ni = 0, di = 0, nmask = 0;
+    /* Groups: the open run's size (0: none open), the separator run since
+     * the last group (its first character and length). */
+    size_t ng = 0, run = 0, gap = 0;
+    char sep = 0, gap_ch = 0;
+    int consistent = 1;
     for (size_t i = 0; i < len;) {
-        size_t clen;
-        unsigned long cp = utf8_next(text + i, len - i, &clen);
-        char ch = norm_char(cp);
+        size_t clen = 1;
+        char ch;
+        if (text[i] < 0x80) /* most of every value: no decoding */
+            ch = (char)text[i];
+        else
+            ch = norm_char(utf8_next(text + i, len - i, &clen));
         buf->norm[ni] = ch;
         buf->norm_off[ni] = (uint16_t)i;
+        int member = 1;
         if (ch >= '0' && ch <= '9') {
             buf->digits[di] = ch;
             buf->digit_pos[di++] = (uint16_t)ni;
@@ -100,10 +109,39 @@ void pii_candidate_init(pii_candidate *c, pii_candidate_buf *buf, const uint8_t 
             buf->digits[di] = '*';
             buf->digit_pos[di++] = (uint16_t)ni;
             nmask++;
+        } else {
+            member = 0;
+        }
+        if (member) {
+            if (run == 0 && ng > 0) {
+                /* A group after a separator run: one character, the same
+                 * as between the groups before. */
+                if (gap != 1 || (sep && sep != gap_ch))
+                    consistent = 0;
+                sep = gap_ch;
+            }
+            run++;
+        } else {
+            if (run > 0) {
+                if (ng < PII_CAND_GROUPS)
+                    c->group_size[ng] = (uint16_t)run;
+                ng++;
+                run = 0;
+                gap = 0;
+                gap_ch = ch;
+            }
+            gap++;
         }
         ni++;
         i += clen;
     }
+    if (run > 0) {
+        if (ng < PII_CAND_GROUPS)
+            c->group_size[ng] = (uint16_t)run;
+        ng++;
+    }
+    c->ngroups = ng;
+    c->groups_consistent = consistent;
     buf->norm[ni] = 0;
     buf->norm_off[ni] = (uint16_t)len;
     buf->digits[di] = 0;
@@ -160,6 +198,14 @@ int pii_digits_int(const char *d, size_t n)
 
 size_t pii_digit_groups(const pii_candidate *c, size_t *sizes, size_t max, int *seps)
 {
+    if (max <= PII_CAND_GROUPS) {
+        /* Worked out by pii_candidate_init(). */
+        for (size_t g = 0; g < c->ngroups && g < max; g++)
+            sizes[g] = c->group_size[g];
+        if (seps)
+            *seps = c->groups_consistent;
+        return c->ngroups;
+    }
     size_t ng = 0, di = 0;
     int consistent = 1;
     char sep = 0;

@@ -14,6 +14,8 @@
  * capped at PII_MAX_MATCH bytes of UTF-8 by the scanner; normalised text is
  * never longer than the UTF-8 it came from. */
 #define PII_NORM_MAX 512
+/* Group sizes a candidate keeps (the validators ask for at most 8). */
+#define PII_CAND_GROUPS 8
 
 /* A candidate as the validator sees it.  Everything is built by the scanner
  * (lib/scan) from the regex match; validators never see the surrounding
@@ -41,6 +43,14 @@ typedef struct pii_candidate {
     size_t ndigits;
     const uint16_t *digit_pos;
     size_t nmask;          /* number of '*' in digits */
+    /* Its groups, for pii_digit_groups() (checks.h), worked out once here
+     * (a phone number's validator and display both ask): how many runs of
+     * digit/mask positions norm has, the sizes of the first
+     * PII_CAND_GROUPS, and whether one and the same separator character
+     * lies between each two. */
+    size_t ngroups;
+    uint16_t group_size[PII_CAND_GROUPS];
+    int groups_consistent;
     /* Policy knobs from piiscan_options. */
     int rrn_policy;        /* PIISCAN_RRN_* */
     /* 1 if a context keyword of this pattern is within its window around the

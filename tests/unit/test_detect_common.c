@@ -2,6 +2,7 @@
  * validator registry, the `none` validator, and the pattern files' trigger
  * numbers against the shortest value each detector accepts. */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,95 @@ Test(candidate, invalid_utf8_is_one_byte_each)
     pii_candidate_init(&c, &b, (const uint8_t *)s, sizeof s - 1);
     cr_assert_str_eq(c.digits, "12", "a stray lead byte never swallows a digit");
     cr_assert_str_eq(c.norm, "~1~~2");
+}
+
+/* splitmix64: test data the same on every machine. */
+static uint64_t test_rng(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* The groups a candidate works out once (pii_digit_groups): written-out
+ * cases, then random values against a reading of norm made here. */
+Test(candidate, digit_groups_and_their_separators)
+{
+    static const struct {
+        const char *s;
+        size_t ng;
+        size_t sizes[4];
+        int consistent;
+    } cases[] = {
+        {"010-1234-5678", 3, {3, 4, 4}, 1},
+        {"010-1234.5678", 3, {3, 4, 4}, 0},           /* two separators */
+        {"(02) 123-4567", 3, {2, 3, 4}, 0},           /* ") " is two characters */
+        {"900101-1******", 2, {6, 7}, 1},
+        {"\xEF\xBC\x90\xEF\xBC\x91\xE2\x80\x94\xE2\x97\x8F" "5", 2, {2, 2}, 1}, /* ０１—●5 */
+        {"+82 10-1234-5678", 4, {2, 2, 4, 4}, 0},
+        {"12345678", 1, {8}, 1},
+        {"ab-", 0, {0}, 1},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        pii_candidate_buf b;
+        pii_candidate c;
+        pii_candidate_init(&c, &b, (const uint8_t *)cases[k].s, strlen(cases[k].s));
+        size_t g[8];
+        int cons = -1;
+        size_t ng = pii_digit_groups(&c, g, 8, &cons);
+        cr_assert_eq(ng, cases[k].ng, "%s: %zu groups", cases[k].s, ng);
+        for (size_t i = 0; i < ng; i++)
+            cr_assert_eq(g[i], cases[k].sizes[i], "%s: group %zu", cases[k].s, i);
+        cr_assert_eq(cons, cases[k].consistent, "%s", cases[k].s);
+    }
+    static const char *const bits[] = {"1", "23", "*", "x", "#", "-", ".", " ", "  ", "(", ")",
+                                       "\xEF\xBC\x95", "\xE2\x80\x93", "\xE2\x97\x8F", "a", "\xEA\xB0\x80"};
+    uint64_t seed = 7;
+    for (int round = 0; round < 20000; round++) {
+        char s[128];
+        size_t n = 0, parts = 1 + (size_t)(test_rng(&seed) % 24);
+        for (size_t p = 0; p < parts; p++) {
+            const char *bit = bits[test_rng(&seed) % (sizeof bits / sizeof *bits)];
+            memcpy(s + n, bit, strlen(bit));
+            n += strlen(bit);
+        }
+        pii_candidate_buf b;
+        pii_candidate c;
+        pii_candidate_init(&c, &b, (const uint8_t *)s, n);
+        /* The reference: a norm position is in a group iff it is a digit
+         * position; groups are the maximal runs of such positions. */
+        size_t want[64], nw = 0, run = 0, gap = 0;
+        char sep = 0, first_gap = 0;
+        int ok = 1;
+        for (size_t i = 0, di = 0; i <= c.norm_len; i++) {
+            int member = i < c.norm_len && di < c.ndigits && c.digit_pos[di] == i;
+            if (member) {
+                di++;
+                if (run == 0 && nw > 0) {
+                    if (gap != 1 || (sep && sep != first_gap))
+                        ok = 0;
+                    sep = first_gap;
+                }
+                run++;
+            } else {
+                if (run) {
+                    want[nw++] = run;
+                    gap = 0;
+                    first_gap = i < c.norm_len ? c.norm[i] : 0;
+                }
+                run = 0;
+                gap++;
+            }
+        }
+        size_t g[8];
+        int cons = -1;
+        size_t ng = pii_digit_groups(&c, g, 8, &cons);
+        cr_assert_eq(ng, nw, "round %d: %zu groups, want %zu", round, ng, nw);
+        for (size_t i = 0; i < ng && i < 8; i++)
+            cr_assert_eq(g[i], want[i], "round %d: group %zu", round, i);
+        cr_assert_eq(cons, ok, "round %d: consistent %d, want %d (%s)", round, cons, ok, c.norm);
+    }
 }
 
 Test(candidate, display_helper)
