@@ -63,7 +63,10 @@ static const struct card_range {
 
 int pii_card_scheme(const char *digits, size_t n, size_t visible)
 {
-    if (n > 31)
+    /* Every range above starts with 2, 3, 4, 5, 6 or 9: a 13-digit
+     * timestamp (1...) or a Korean barcode (880...) is ruled out at once. */
+    if (n > 31 || visible == 0 || (unsigned)(digits[0] - '0') > 9 ||
+        !((1u << (digits[0] - '0')) & (1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 6 | 1u << 9)))
         return PII_CARD_NONE;
     for (size_t i = 0; i < sizeof card_ranges / sizeof card_ranges[0]; i++) {
         const struct card_range *r = &card_ranges[i];

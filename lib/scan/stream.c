@@ -748,6 +748,11 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         int whole_cluster = !w->at && w->group != 255;
         unsigned fe_digits = 0;
         uint64_t fe_end = 0;
+        /* The last next_start() answer in this window, and what it was for. */
+        uint32_t ns_group = UINT32_MAX;
+        unsigned ns_lead = 0;
+        uint64_t ns_from = 0;
+        size_t ns_at = 0;
         /* The cluster as one plain run of ASCII digits (-1: not yet known). */
         int plain_run = -1;
         const char *run = NULL;
@@ -791,8 +796,19 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
              * common (a phone number starts with 0, + or '(', an order
              * number 20190506-3 with a 2), and then nothing below is needed. */
             if (p->has_startmap && from < w->we) {
-                size_t f = next_start(p, s->text, s->len, (size_t)(from - s->base), (size_t)(w->we - s->base),
-                                      whole_cluster && w->cs > s->base ? (size_t)(w->cs - s->base) : 0);
+                /* Patterns with one regex (kr_rrn and kr_frn) and the same
+                 * lead start at the same place. */
+                size_t f;
+                if (ns_group == p->re_group && ns_lead == p->lead && ns_from == from) {
+                    f = ns_at;
+                } else {
+                    f = next_start(p, s->text, s->len, (size_t)(from - s->base), (size_t)(w->we - s->base),
+                                   whole_cluster && w->cs > s->base ? (size_t)(w->cs - s->base) : 0);
+                    ns_group = p->re_group;
+                    ns_lead = p->lead;
+                    ns_from = from;
+                    ns_at = f;
+                }
                 if (f >= (size_t)(w->we - s->base))
                     continue;
                 from = s->base + f;
