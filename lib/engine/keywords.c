@@ -536,12 +536,15 @@ __attribute__((target("avx2"))) static size_t teddy_avx2(const pii_keywords *kw,
 #ifdef PII_HAVE_TEDDY
 /* pii_keywords_next for a few keywords: each distinct 3-byte start compared
  * at 32 positions at once (three loads, three compares and two ANDs a start,
- * where Teddy needs five table lookups whatever the set). */
-__attribute__((target("avx2"))) static size_t few_avx2(const pii_keywords *kw, const uint8_t *p,
-                                                       size_t n, size_t i, size_t to)
+ * where Teddy needs five table lookups whatever the set).  NFEW is a
+ * constant in each instance, so the starts' vectors stay in registers (with
+ * a count known only at run time they were reloaded from the stack on every
+ * step: half of the loop's instructions). */
+__attribute__((target("avx2"), always_inline)) static inline size_t
+few_avx2_n(const pii_keywords *kw, const uint8_t *p, size_t n, size_t i, size_t to, const unsigned NFEW)
 {
     __m256i b[PII_FEW_STARTS][3], f[PII_FEW_STARTS][3];
-    for (unsigned s = 0; s < kw->nfew; s++)
+    for (unsigned s = 0; s < NFEW; s++)
         for (int j = 0; j < 3; j++) {
             b[s][j] = _mm256_set1_epi8((char)kw->few[s][j]);
             f[s][j] = _mm256_set1_epi8((char)kw->fold[s][j]);
@@ -551,7 +554,7 @@ __attribute__((target("avx2"))) static size_t few_avx2(const pii_keywords *kw, c
         __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 1));
         __m256i v2 = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 2));
         __m256i m = _mm256_setzero_si256();
-        for (unsigned s = 0; s < kw->nfew; s++)
+        for (unsigned s = 0; s < NFEW; s++)
             m = _mm256_or_si256(
                 m, _mm256_and_si256(
                        _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_or_si256(v0, f[s][0]), b[s][0]),
@@ -564,6 +567,21 @@ __attribute__((target("avx2"))) static size_t few_avx2(const pii_keywords *kw, c
             return i + (size_t)__builtin_ctz(bits);
     }
     return next_scalar(kw, p, n, i, to);
+}
+
+__attribute__((target("avx2"))) static size_t few_avx2(const pii_keywords *kw, const uint8_t *p,
+                                                       size_t n, size_t i, size_t to)
+{
+    switch (kw->nfew) {
+    case 1:
+        return few_avx2_n(kw, p, n, i, to, 1);
+    case 2:
+        return few_avx2_n(kw, p, n, i, to, 2);
+    case 3:
+        return few_avx2_n(kw, p, n, i, to, 3);
+    default:
+        return few_avx2_n(kw, p, n, i, to, PII_FEW_STARTS);
+    }
 }
 #endif
 
