@@ -5,6 +5,7 @@
  * (lib/engine/patternset.c) and the prefilter (lib/scan/prefilter.c): a
  * full-width digit the regex accepted as {{DIGIT}} must come out as a digit
  * here, or a validator would see a shorter number than the regex matched. */
+#include <stdint.h>
 #include <string.h>
 
 #include "detect.h"
@@ -87,11 +88,6 @@ void pii_candidate_init(pii_candidate *c, pii_candidate_buf *buf, const uint8_t 
     if (len > PII_NORM_MAX)
         len = PII_NORM_MAX; /* the scanner never passes more; stay in bounds anyway */
     size_t ni = 0, di = 0, nmask = 0;
-    /* Groups: the open run's size (0: none open), the separator run since
-     * the last group (its first character and length). */
-    size_t ng = 0, run = 0, gap = 0;
-    char sep = 0, gap_ch = 0;
-    int consistent = 1;
     for (size_t i = 0; i < len;) {
         size_t clen = 1;
         char ch;
@@ -101,7 +97,6 @@ void pii_candidate_init(pii_candidate *c, pii_candidate_buf *buf, const uint8_t 
             ch = norm_char(utf8_next(text + i, len - i, &clen));
         buf->norm[ni] = ch;
         buf->norm_off[ni] = (uint16_t)i;
-        int member = 1;
         if (ch >= '0' && ch <= '9') {
             buf->digits[di] = ch;
             buf->digit_pos[di++] = (uint16_t)ni;
@@ -109,39 +104,11 @@ void pii_candidate_init(pii_candidate *c, pii_candidate_buf *buf, const uint8_t 
             buf->digits[di] = '*';
             buf->digit_pos[di++] = (uint16_t)ni;
             nmask++;
-        } else {
-            member = 0;
-        }
-        if (member) {
-            if (run == 0 && ng > 0) {
-                /* A group after a separator run: one character, the same
-                 * as between the groups before. */
-                if (gap != 1 || (sep && sep != gap_ch))
-                    consistent = 0;
-                sep = gap_ch;
-            }
-            run++;
-        } else {
-            if (run > 0) {
-                if (ng < PII_CAND_GROUPS)
-                    c->group_size[ng] = (uint16_t)run;
-                ng++;
-                run = 0;
-                gap = 0;
-                gap_ch = ch;
-            }
-            gap++;
         }
         ni++;
         i += clen;
     }
-    if (run > 0) {
-        if (ng < PII_CAND_GROUPS)
-            c->group_size[ng] = (uint16_t)run;
-        ng++;
-    }
-    c->ngroups = ng;
-    c->groups_consistent = consistent;
+    c->ngroups = SIZE_MAX; /* worked out when first asked (pii_digit_groups) */
     buf->norm[ni] = 0;
     buf->norm_off[ni] = (uint16_t)len;
     buf->digits[di] = 0;
@@ -196,20 +163,13 @@ int pii_digits_int(const char *d, size_t n)
     return v;
 }
 
-size_t pii_digit_groups(const pii_candidate *c, size_t *sizes, size_t max, int *seps)
+/* The groups of norm: runs of digit/mask positions, and whether one and
+ * the same separator character lies between each two. */
+static void work_out_groups(pii_candidate *c)
 {
-    if (max <= PII_CAND_GROUPS) {
-        /* Worked out by pii_candidate_init(). */
-        for (size_t g = 0; g < c->ngroups && g < max; g++)
-            sizes[g] = c->group_size[g];
-        if (seps)
-            *seps = c->groups_consistent;
-        return c->ngroups;
-    }
-    size_t ng = 0, di = 0;
+    size_t ng = 0, di = 0, i = 0;
     int consistent = 1;
     char sep = 0;
-    size_t i = 0;
     while (i < c->norm_len) {
         if (di < c->ndigits && c->digit_pos[di] == i) {
             size_t n = 0;
@@ -218,8 +178,8 @@ size_t pii_digit_groups(const pii_candidate *c, size_t *sizes, size_t max, int *
                 di++;
                 i++;
             }
-            if (ng < max)
-                sizes[ng] = n;
+            if (ng < PII_CAND_GROUPS)
+                c->group_size[ng] = (uint16_t)n;
             ng++;
             /* The separator run that follows, if another group comes. */
             size_t j = i;
@@ -235,9 +195,23 @@ size_t pii_digit_groups(const pii_candidate *c, size_t *sizes, size_t max, int *
             i++;
         }
     }
+    c->ngroups = ng;
+    c->groups_consistent = consistent;
+}
+
+size_t pii_digit_groups(const pii_candidate *c, size_t *sizes, size_t max, int *seps)
+{
+    if (c->ngroups == SIZE_MAX) {
+        /* Kept in the candidate: a phone number's validator and display
+         * both ask.  (No candidate is an object defined const: the
+         * scanner's and the tests' are plain variables.) */
+        work_out_groups((pii_candidate *)(uintptr_t)c);
+    }
+    for (size_t g = 0; g < c->ngroups && g < max && g < PII_CAND_GROUPS; g++)
+        sizes[g] = c->group_size[g];
     if (seps)
-        *seps = consistent;
-    return ng;
+        *seps = c->groups_consistent;
+    return c->ngroups;
 }
 
 int pii_norm_has(const pii_candidate *c, char ch)

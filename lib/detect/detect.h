@@ -43,11 +43,11 @@ typedef struct pii_candidate {
     size_t ndigits;
     const uint16_t *digit_pos;
     size_t nmask;          /* number of '*' in digits */
-    /* Its groups, for pii_digit_groups() (checks.h), worked out once here
+    /* Its groups, kept by pii_digit_groups() (checks.h) when first asked
      * (a phone number's validator and display both ask): how many runs of
-     * digit/mask positions norm has, the sizes of the first
-     * PII_CAND_GROUPS, and whether one and the same separator character
-     * lies between each two. */
+     * digit/mask positions norm has (SIZE_MAX: not yet worked out), the
+     * sizes of the first PII_CAND_GROUPS, and whether one and the same
+     * separator character lies between each two. */
     size_t ngroups;
     uint16_t group_size[PII_CAND_GROUPS];
     int groups_consistent;
