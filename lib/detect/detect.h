@@ -81,11 +81,16 @@ typedef void (*pii_display_fn)(const pii_candidate *c, char *out, size_t cap);
 
 /* Optional shortcut: 1 if validate() rejects every candidate with no mask
  * whose digits are the first n digits of run[0..len) (any n <= len), all
- * ASCII digits.  The scanner asks it before running a regex that can only
- * start at the first digit of a cluster that is one plain run of digits:
- * by the trigger contract (docs/patterns.md) such a match holds that run's
- * leading digits and no other digit or mask.  Answering 0 is always safe. */
+ * ASCII digits; PII_REJECTS_UNLESS_NAMED if it rejects every such candidate
+ * for which names_value(c, PII_NAMES_VALUE_REACH) answers 0 (a 13-digit
+ * timestamp or barcode: the scanner then looks for a keyword that names
+ * it, and runs the regex only if there is one).  The scanner asks it
+ * before running a regex that can only start at the first digit of a
+ * cluster that is one plain run of digits: by the trigger contract
+ * (docs/patterns.md) such a match holds that run's leading digits and no
+ * other digit or mask.  Answering 0 is always safe. */
 typedef int (*pii_rejects_run_fn)(const char *run, size_t len);
+#define PII_REJECTS_UNLESS_NAMED 2
 
 typedef struct pii_detector {
     const char *name;          /* validator name used in pattern files */

@@ -158,11 +158,12 @@ static void validate_registration(const pii_candidate *c, pii_verdict *v, int fo
      * often enough to flood a CSV or a log: epoch-millisecond timestamps
      * (1703043215007 reads 2017-03-04, gender 3) and Korean EAN-13 barcodes
      * (prefix 880, with their own valid check digit).  Written bare, with no
-     * keyword naming them, they are taken for what they far more likely are.
+     * keyword naming them (13 digits in a row: no dash or space between the
+     * halves), they are taken for what they far more likely are.
      * A keyword elsewhere in the sentence does not count: "외국인등록번호
      * 910101-5..., 바코드 8801234567893" names the first number, not the
      * barcode (found by tests/accuracy). */
-    if (c->norm_len == 13 && (pii_epoch_ms_like(d) || pii_korean_ean13(d)) &&
+    if (c->digit_pos[12] == c->digit_pos[0] + 12 && (pii_epoch_ms_like(d) || pii_korean_ean13(d)) &&
         !c->names_value(c, PII_NAMES_VALUE_REACH))
         return;
     int cd = d[12] - '0';
@@ -207,7 +208,13 @@ static int rejects_run_registration(const char *run, size_t len, int foreign)
     int mm = (run[2] - '0') * 10 + (run[3] - '0'), dd = (run[4] - '0') * 10 + (run[5] - '0');
     if (mm < 1 || mm > 12 || dd < 1 || dd > 31 || !gender_ok(run[6], foreign))
         return 1;
-    return !birth_ok(run, foreign);
+    if (!birth_ok(run, foreign))
+        return 1;
+    /* What validate_registration() rejects unless a keyword names it, and
+     * what a CSV export holds on every line. */
+    if (pii_epoch_ms_like(run) || pii_korean_ean13(run))
+        return PII_REJECTS_UNLESS_NAMED;
+    return 0;
 }
 
 static int rejects_run_rrn(const char *run, size_t len)

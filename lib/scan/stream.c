@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/checks.h"
 #include "patternset.h"
 #include "scratch.h"
 #if defined(__SSE2__) && !defined(PII_NO_SIMD)
@@ -206,29 +207,32 @@ static int label_gap(const uint8_t *p, size_t n)
     return 1;
 }
 
-/* A keyword that ends within `before` bytes before the match with only a
- * label gap after it: it names this value, not another one in the sentence. */
-static int names_value(const pii_candidate *c, unsigned before)
+/* A keyword of pattern pi that ends within `before` bytes before ms with
+ * only a label gap after it: it names the value at ms, not another one in
+ * the sentence. */
+static int named_at(struct piiscan_stream *s, uint32_t pi, uint64_t ms, unsigned before)
 {
-    ctx_state *cs = c->scan_state;
-    if (!cs)
-        return 0;
-    struct piiscan_stream *s = cs->s;
-    uint64_t lo = cs->ms > before ? cs->ms - before : 0;
+    uint64_t lo = ms > before ? ms - before : 0;
     if (lo < s->base)
         lo = s->base;
-    if (!keyword_in(s, cs->pi, lo, cs->ms))
+    if (!keyword_in(s, pi, lo, ms))
         return 0;
     const pii_keywords *kws = &s->engine->kw;
     const pii_kwcache *kc = &s->kwc;
-    for (size_t j = kc->first; j < kc->n && kc->pos[j] < cs->ms; j++) {
+    for (size_t j = kc->first; j < kc->n && kc->pos[j] < ms; j++) {
         const pii_keyword *k = &kws->v[kc->kw[j]];
         uint64_t end = kc->pos[j] + k->len;
-        if (kc->pos[j] >= lo && end <= cs->ms && (k->mask[cs->pi >> 3] & (1u << (cs->pi & 7))) &&
-            label_gap(s->text + (end - s->base), (size_t)(cs->ms - end)))
+        if (kc->pos[j] >= lo && end <= ms && (k->mask[pi >> 3] & (1u << (pi & 7))) &&
+            label_gap(s->text + (end - s->base), (size_t)(ms - end)))
             return 1;
     }
     return 0;
+}
+
+static int names_value(const pii_candidate *c, unsigned before)
+{
+    ctx_state *cs = c->scan_state;
+    return cs ? named_at(cs->s, cs->pi, cs->ms, before) : 0;
 }
 
 static int has_context(const pii_candidate *c)
@@ -833,7 +837,9 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                 if (p->det->rejects_run && p->starts_with_lb && from >= w->cs) {
                     if (plain_run < 0)
                         plain_run = plain_digit_run(s, w->cs, s->windows.v[k].we, &run, &run_len);
-                    if (plain_run && p->det->rejects_run(run, run_len))
+                    int rj = plain_run ? p->det->rejects_run(run, run_len) : 0;
+                    if (rj == 1 || (rj == PII_REJECTS_UNLESS_NAMED &&
+                                    !named_at(s, pi, w->cs, PII_NAMES_VALUE_REACH)))
                         start_end = w->cs; /* no feasible start; still counts as searched */
                 }
             }
