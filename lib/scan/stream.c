@@ -694,6 +694,10 @@ static void count_lines_to(struct piiscan_stream *s, uint64_t to)
     s->line_pos = to;
 }
 
+/* Windows in a page from which the types that need a keyword are checked
+ * for one once for the page (process_page). */
+#define PII_DENSE_PAGE 128
+
 /* Scans page [P, PE). */
 static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *scr, uint64_t P,
                                    uint64_t PE, int eof)
@@ -735,6 +739,23 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     }
     /* The engine's bit-set form of the digit triggers (see engine.h). */
     int trig_bits = e->trig_bits && ndig == e->trig_ndig;
+    /* A page dense with windows (a CSV export: 500 in 16 KiB) asks once for
+     * each type that needs a keyword whether one is near any of them, not
+     * once per window; the types with none (bit t of dig[]) are left out.
+     * On prose (70 windows a page) the context cache is read only where
+     * windows are, and a query over the whole page would search it all. */
+    uint64_t dead = 0;
+    if (nfront - s->windows.first >= PII_DENSE_PAGE) {
+        uint64_t page_se = pe;
+        for (size_t k = s->windows.first; k < nfront; k++)
+            if (s->windows.v[k].se > page_se)
+                page_se = s->windows.v[k].se;
+        for (size_t t = 0; t < ndig && t < 64; t++) {
+            const pii_engine_pattern *p = &e->p[dig[t].pi];
+            if (p->ctx_required && !keyword_near(s, dig[t].pi, P, page_se))
+                dead |= (uint64_t)1 << t;
+        }
+    }
     for (size_t k = s->windows.first; k < nfront && st == PIISCAN_OK; k++) {
         /* The window's piece inside the page. */
         pii_window wc = s->windows.v[k];
@@ -770,14 +791,15 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             else
                 for (uint64_t b = w->groups; b; b &= b - 1)
                     g |= e->trig_group_on[__builtin_ctzll(b)];
-            on = e->trig_count_on[w->count] & g;
+            on = e->trig_count_on[w->count] & g & ~dead;
         }
         for (size_t t = 0; t < nt && st == PIISCAN_OK; t++) {
             if (use_bits) {
                 if (!(on >> t))
                     break;
                 t += (size_t)__builtin_ctzll(on >> t);
-            } else if (!w->at && (w->count < tv[t].digits || !(w->groups & tv[t].group_mask))) {
+            } else if (!w->at && (w->count < tv[t].digits || !(w->groups & tv[t].group_mask) ||
+                                  (t < 64 && (dead >> t & 1)))) {
                 continue;
             }
             uint32_t pi = tv[t].pi;

@@ -1,6 +1,7 @@
 /* test_detect_account.c -- kr_account: known bank layouts, a keyword is
  * required, phones and RRNs are refused, display keeps the last four. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "detect_testlib.h"
@@ -86,6 +87,40 @@ Test(account_e2e, account_with_bank_name)
     cr_assert_eq(f.v[0].masked, 0);
     cr_assert_str_eq(f.v[0].display, "******-**-**4567");
     t_free(&f);
+}
+
+/* A page dense with windows (a CSV export) asks once whether an account
+ * keyword is near any of them: the account amid 2,000 timestamps and
+ * barcodes is found wherever it sits (first and last line of a 16 KiB
+ * page, across two pages), and no number is taken for one without it. */
+Test(account_e2e, account_among_a_dense_export)
+{
+    static const char row[] = "1704067215096,8805980279413,2024-01-01 00:00:15\n"; /* 48 bytes */
+    static const char acct[] = "입금 계좌: 국민은행 123456-01-234567\n";
+    const size_t rows = 1000;
+    char *text = malloc(rows * sizeof row + sizeof acct);
+    cr_assert_not_null(text);
+    /* Row positions: the first, around the first page boundary (16384 /
+     * 48 = 341.3), and the last. */
+    static const size_t at[] = {0, 340, 341, 342, 999};
+    for (size_t a = 0; a <= sizeof at / sizeof *at; a++) {
+        size_t n = 0, want = a < sizeof at / sizeof *at;
+        for (size_t r = 0; r < rows; r++) {
+            if (want && r == at[a]) {
+                memcpy(text + n, acct, sizeof acct - 1);
+                n += sizeof acct - 1;
+            }
+            memcpy(text + n, row, sizeof row - 1);
+            n += sizeof row - 1;
+        }
+        tfindings f = {0};
+        cr_assert_eq(t_scan(t_default_engine(), NULL, text, n, &f), PIISCAN_OK);
+        cr_assert_eq(t_count_type(&f, "kr_account"), want, "account on row %zu: %zu found", a < 5 ? at[a] : 0,
+                     t_count_type(&f, "kr_account"));
+        cr_assert_eq(f.n, want, "nothing else in the export: %zu findings", f.n);
+        t_free(&f);
+    }
+    free(text);
 }
 
 Test(account_e2e, no_keyword_no_account)
