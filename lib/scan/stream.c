@@ -814,6 +814,21 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                 if (a == p->nshape)
                     continue;
             }
+            /* A plain run of digits of which the validator rejects every
+             * candidate (a timestamp, a barcode) is settled before any start
+             * is looked for: a regex guarded by {{LB}}, with no prefix zone,
+             * can start nowhere in it but at its first digit (see below). */
+            if (whole_cluster && p->det->rejects_run && p->starts_with_lb &&
+                p->trigger == PII_TRIGGER_DIGITS && p->trigger_prefix == 0 && w->cs >= w->ws) {
+                if (plain_run < 0)
+                    plain_run = plain_digit_run(s, w->cs, s->windows.v[k].we, &run, &run_len);
+                int rj = plain_run ? p->det->rejects_run(run, run_len) : 0;
+                if (rj == 1 || (rj == PII_REJECTS_UNLESS_NAMED && !named_at(s, pi, w->cs, PII_NAMES_VALUE_REACH))) {
+                    if (s->searched_to[pi] < w->we)
+                        s->searched_to[pi] = w->we; /* as search() would mark it */
+                    continue;
+                }
+            }
             /* Digit patterns start at most `prefix` bytes before the cluster. */
             uint64_t from = w->ws;
             if (p->trigger == PII_TRIGGER_DIGITS && w->cs > from + p->trigger_prefix)
