@@ -920,7 +920,8 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     if (st != PIISCAN_OK)
         return st;
     /* This page's findings start in [P, pe), after every earlier one. */
-    pend_sort(s->pend + first_new, s->npend - first_new);
+    if (s->npend - first_new > 1)
+        pend_sort(s->pend + first_new, s->npend - first_new);
     for (size_t i = first_new; i < s->npend; i++) {
         pii_pending *f = &s->pend[i];
         count_lines_to(s, f->start);
