@@ -1062,6 +1062,8 @@ static piiscan_status process(struct piiscan_stream *s, piiscan_scratch *scr, in
     /* Keep the queue sorted by start.  New windows arrive nearly sorted
      * (only an '@' window reaches 64 bytes back), so insertion is cheap. */
     for (size_t i = old_n > wq->first ? old_n : wq->first + 1; i < wq->n; i++) {
+        if (wq->v[i - 1].ws <= wq->v[i].ws)
+            continue; /* in place already: no copy of the window */
         pii_window w = wq->v[i];
         size_t j = i;
         while (j > wq->first && wq->v[j - 1].ws > w.ws) {
