@@ -23,6 +23,23 @@ static piiscan_engine *compile_or_die(piiscan_patterns *set)
     return e;
 }
 
+/* The number of findings in doc of an engine made of one pattern file. */
+static size_t findings_with(const char *pattern_text, const char *doc)
+{
+    piiscan_patterns *set = NULL;
+    piiscan_error *err = NULL;
+    cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
+    cr_assert_eq(load(set, pattern_text, &err), PIISCAN_OK, "%s", err ? err->message : "");
+    piiscan_engine *e = compile_or_die(set);
+    tfindings f = {0};
+    cr_assert_eq(t_scan(e, NULL, doc, strlen(doc), &f), PIISCAN_OK);
+    size_t n = f.n;
+    t_free(&f);
+    piiscan_engine_free(e);
+    piiscan_patterns_free(set);
+    return n;
+}
+
 Test(patterns, embedded_defaults_load_without_files)
 {
     piiscan_patterns *set = NULL;
@@ -118,20 +135,10 @@ Test(patterns, leading_lb_guards_only_a_regex_without_top_level_alternation)
         {"{{LB}}?Z{{DIGIT}}{4}", 2},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        piiscan_patterns *set = NULL;
-        piiscan_error *err = NULL;
-        cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
         char text[256];
         snprintf(text, sizeof text, "[tag]\nregex = %s\ntrigger = digits 4 prefix 1\n", cases[i].regex);
-        cr_assert_eq(load(set, text, &err), PIISCAN_OK, "%s", err ? err->message : "");
-        piiscan_engine *e = compile_or_die(set);
-        const char doc[] = "ref AK1234 Z5678 9Z1111\n";
-        tfindings f = {0};
-        cr_assert_eq(t_scan(e, NULL, doc, sizeof doc - 1, &f), PIISCAN_OK);
-        cr_assert_eq(f.n, cases[i].want, "%s: %zu findings", cases[i].regex, f.n);
-        t_free(&f);
-        piiscan_engine_free(e);
-        piiscan_patterns_free(set);
+        size_t n = findings_with(text, "ref AK1234 Z5678 9Z1111\n");
+        cr_assert_eq(n, cases[i].want, "%s: %zu findings", cases[i].regex, n);
     }
 }
 
@@ -277,22 +284,12 @@ Test(patterns, shape_selects_clusters_by_their_groups)
         {"shape = 4\nregex = {{LB}}{{DIGIT}}{4,6}-?{{DIGIT}}{2,4}{{RB}}\n", 3}, /* dropped with the old regex */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        piiscan_patterns *set = NULL;
-        piiscan_error *err = NULL;
-        cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
         char text[512];
         snprintf(text, sizeof text,
                  "[tag]\nregex = {{LB}}{{DIGIT}}{4,8}(?:-{{DIGIT}}{2,4})?{{RB}}\ntrigger = digits 8\n%s",
                  cases[i].extra);
-        cr_assert_eq(load(set, text, &err), PIISCAN_OK, "%s", err ? err->message : "");
-        piiscan_engine *e = compile_or_die(set);
-        const char doc[] = "a 1234-5678, b 123456-78, c 12345678\n";
-        tfindings f = {0};
-        cr_assert_eq(t_scan(e, NULL, doc, sizeof doc - 1, &f), PIISCAN_OK);
-        cr_assert_eq(f.n, cases[i].want, "case %zu: %zu findings", i, f.n);
-        t_free(&f);
-        piiscan_engine_free(e);
-        piiscan_patterns_free(set);
+        size_t n = findings_with(text, "a 1234-5678, b 123456-78, c 12345678\n");
+        cr_assert_eq(n, cases[i].want, "case %zu: %zu findings", i, n);
     }
 }
 
@@ -313,23 +310,13 @@ Test(patterns, lead_skips_starts_without_enough_members)
         {"lead = 7\nregex = (?:{{LB}}{{DIGIT}}{2,6}-{{DIGIT}}{4}|\\({{DIGIT}}{4}\\)){{RB}}\n", 3},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        piiscan_patterns *set = NULL;
-        piiscan_error *err = NULL;
-        cr_assert_eq(piiscan_patterns_new_empty(&set), PIISCAN_OK);
         char text[512];
         snprintf(text, sizeof text,
                  "[tag]\nregex = (?:{{LB}}{{DIGIT}}{2,6}-{{DIGIT}}{4}|\\({{DIGIT}}{4}\\)){{RB}}\n"
                  "trigger = digits 4 prefix 1\n%s",
                  cases[i].extra);
-        cr_assert_eq(load(set, text, &err), PIISCAN_OK, "%s", err ? err->message : "");
-        piiscan_engine *e = compile_or_die(set);
-        const char doc[] = "a 12-3456, b 123456-7890, c (1234)\n";
-        tfindings f = {0};
-        cr_assert_eq(t_scan(e, NULL, doc, sizeof doc - 1, &f), PIISCAN_OK);
-        cr_assert_eq(f.n, cases[i].want, "case %zu: %zu findings", i, f.n);
-        t_free(&f);
-        piiscan_engine_free(e);
-        piiscan_patterns_free(set);
+        size_t n = findings_with(text, "a 12-3456, b 123456-7890, c (1234)\n");
+        cr_assert_eq(n, cases[i].want, "case %zu: %zu findings", i, n);
     }
 }
 
