@@ -96,13 +96,27 @@ Test(stream, random_chunks_over_many_pages)
     size_t cap = 600000, len = 0;
     char *big = malloc(cap);
     uint64_t seed = 0x9e3779b97f4a7c15ull;
-    while (len + 2 * sizeof doc + 4096 < cap) {
+    while (len + 2 * sizeof doc + 16384 < cap) { /* a CSV chunk is under 10 KiB */
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
         unsigned r = (unsigned)(seed >> 33);
-        if (r % 3 == 0) {
+        if (r % 4 == 3) {
+            /* CSV export rows: where the segment skip pauses and the block
+             * walk reads the text (a timestamp, a date-time, a phone, a
+             * card, a decimal fraction, a masked RRN on each row). */
+            for (unsigned row = 0; row < 20 + r % 60; row++) {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                unsigned q = (unsigned)(seed >> 33);
+                len += (size_t)snprintf(big + len, cap - len,
+                                        "%u,17040%08u,2024-01-%02u %02u:%02u:15,010-%04u-%04u,%s,0.%09u%07u,"
+                                        "900101-%c******,x%u\n",
+                                        10000000 + q % 1000, q % 100000000, 1 + q % 28, q % 24, q % 60,
+                                        1000 + q % 9000, 1000 + (q / 9) % 9000,
+                                        q % 5 ? "" : "4111111111111111", q, q % 9999999, q % 2 ? '1' : '2', q % 10);
+            }
+        } else if (r % 4 == 0) {
             memcpy(big + len, doc, sizeof doc - 1);
             len += sizeof doc - 1;
-        } else if (r % 3 == 1) {
+        } else if (r % 4 == 1) {
             /* a long digit-dense line: runs of digits with commas */
             for (unsigned i = 0; i < 400 + r % 3000; i++)
                 big[len++] = (i % 7 == 6) ? ',' : (char)('0' + (r + i * 7) % 10);
