@@ -62,7 +62,9 @@ int pii_kr_phone_prefix(const char *nat, size_t n, int *mobile);
 /* d[0..n) as an int; -1 if a character is not a digit (a mask). */
 int pii_digits_int(const char *d, size_t n);
 /* Splits the candidate into groups: maximal runs of digit/mask characters in
- * norm.  Stores up to max group sizes, returns the number of groups; *seps
+ * norm (worked out on the first call and kept in the candidate).  Stores up
+ * to max group sizes (at most PII_CAND_GROUPS), returns the number of
+ * groups; *seps
  * (if not NULL) receives 1 if every separator between groups is the same
  * single character (consistent grouping), 0 otherwise. */
 size_t pii_digit_groups(const pii_candidate *c, size_t *sizes, size_t max, int *seps);

@@ -1,6 +1,8 @@
 /* prefilter.c -- see prefilter.h.  Outside a cluster the loop skips 16 bytes
- * at a time (SSE2) to the next byte that can start one; inside a cluster it
- * walks character by character. */
+ * at a time (SSE2) to the next byte that can start one, or 64 at a time
+ * with the segment skip (AVX2); inside a cluster it walks character by
+ * character, or a cluster at a time with the block walk where the skip is
+ * paused (a CSV export). */
 #include "prefilter.h"
 
 #include "engine.h"
@@ -496,6 +498,13 @@ static int push_ats(pii_winvec *out, uint64_t A, uint64_t bb)
     return 0;
 }
 
+/* The length of the run of set bits of M that starts at bit at (set). */
+static inline unsigned run_at(uint64_t M, unsigned at)
+{
+    uint64_t after = ~(M >> at);
+    return after ? (unsigned)__builtin_ctzll(after) : 64 - at;
+}
+
 /* Bits [lo, hi) of a mask (lo <= hi <= 64). */
 static inline uint64_t bits_between(unsigned lo, unsigned hi)
 {
@@ -518,8 +527,7 @@ static int block_events(pii_prefilter *pf, uint64_t D, uint64_t B, uint64_t A, u
             if (nm == 64)
                 break;
             open_cluster(pf, bb + nm);
-            uint64_t after = ~(D >> nm);
-            unsigned L = after ? (unsigned)__builtin_ctzll(after) : 64 - nm;
+            unsigned L = run_at(D, nm);
             pf->count = pf->run = pf->group = L;
             pf->cl_last_end = bb + nm + L;
             p = nm + L;
@@ -553,8 +561,7 @@ static int block_events(pii_prefilter *pf, uint64_t D, uint64_t B, uint64_t A, u
             p = nb + 1;
             continue;
         }
-        uint64_t after = ~(D >> nm);
-        unsigned L = after ? (unsigned)__builtin_ctzll(after) : 64 - nm;
+        unsigned L = run_at(D, nm);
         pf->count += L;
         pf->run = pf->gap == 0 ? pf->run + L : L;
         if (pf->run > pf->group)
@@ -600,8 +607,7 @@ __attribute__((target("popcnt,bmi"))) static int take_cluster(pii_prefilter *pf,
         pf->groups |= group_bit(pf->run); /* ended by the gap at p */
     for (uint64_t m = Mc; m;) {
         unsigned rs = (unsigned)__builtin_ctzll(m);
-        uint64_t after = ~(m >> rs);
-        unsigned L = after ? (unsigned)__builtin_ctzll(after) : 64 - rs;
+        unsigned L = run_at(m, rs);
         pf->run = run_goes_on ? pf->run + L : L;
         run_goes_on = 0;
         if (pf->run > pf->group)

@@ -527,6 +527,22 @@ static int plain_digit_run(const struct piiscan_stream *s, uint64_t cs, uint64_t
     return 1;
 }
 
+/* 1 if pattern pi's validator rejects every candidate the cluster [cs, ce)
+ * can give, the cluster being one plain run of ASCII digits: its
+ * rejects_run() says so, or says PII_REJECTS_UNLESS_NAMED and no keyword
+ * names the value at cs.  *plain caches whether the cluster is such a run
+ * (-1: not yet known), *run and *len the run. */
+static int run_rejected(struct piiscan_stream *s, uint32_t pi, uint64_t cs, uint64_t ce, int *plain,
+                        const char **run, size_t *len)
+{
+    if (*plain < 0)
+        *plain = plain_digit_run(s, cs, ce, run, len);
+    if (!*plain)
+        return 0;
+    int rj = s->engine->p[pi].det->rejects_run(*run, *len);
+    return rj == 1 || (rj == PII_REJECTS_UNLESS_NAMED && !named_at(s, pi, cs, PII_NAMES_VALUE_REACH));
+}
+
 /* Runs pattern pi over match starts in [ws, we); starts at or after
  * start_end (<= we) are known to be infeasible (see feasible_end()) and are
  * not tried, but the window still counts as searched up to we. */
@@ -821,10 +837,7 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             int run_asked = 0;
             if (whole_cluster && p->det->rejects_run && p->starts_with_lb &&
                 p->trigger == PII_TRIGGER_DIGITS && p->trigger_prefix == 0 && w->cs >= w->ws) {
-                if (plain_run < 0)
-                    plain_run = plain_digit_run(s, w->cs, s->windows.v[k].we, &run, &run_len);
-                int rj = plain_run ? p->det->rejects_run(run, run_len) : 0;
-                if (rj == 1 || (rj == PII_REJECTS_UNLESS_NAMED && !named_at(s, pi, w->cs, PII_NAMES_VALUE_REACH))) {
+                if (run_rejected(s, pi, w->cs, s->windows.v[k].we, &plain_run, &run, &run_len)) {
                     if (s->searched_to[pi] < w->we)
                         s->searched_to[pi] = w->we; /* as search() would mark it */
                     continue;
@@ -873,14 +886,9 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                  * run (guarded by {{LB}}, no prefix zone): its validator may
                  * reject every candidate the run can give without PCRE2
                  * being asked (a 13-digit timestamp is no card). */
-                if (!run_asked && p->det->rejects_run && p->starts_with_lb && from >= w->cs) {
-                    if (plain_run < 0)
-                        plain_run = plain_digit_run(s, w->cs, s->windows.v[k].we, &run, &run_len);
-                    int rj = plain_run ? p->det->rejects_run(run, run_len) : 0;
-                    if (rj == 1 || (rj == PII_REJECTS_UNLESS_NAMED &&
-                                    !named_at(s, pi, w->cs, PII_NAMES_VALUE_REACH)))
-                        start_end = w->cs; /* no feasible start; still counts as searched */
-                }
+                if (!run_asked && p->det->rejects_run && p->starts_with_lb && from >= w->cs &&
+                    run_rejected(s, pi, w->cs, s->windows.v[k].we, &plain_run, &run, &run_len))
+                    start_end = w->cs; /* no feasible start; still counts as searched */
             }
             st = search(s, scr, pi, from, w->we, start_end, w->se, whole_cluster ? w->cs : 0, eof);
         }
