@@ -532,7 +532,7 @@ static int plain_digit_run(const struct piiscan_stream *s, uint64_t cs, uint64_t
  * rejects_run() says so, or says PII_REJECTS_UNLESS_NAMED and no keyword
  * names the value at cs.  *plain caches whether the cluster is such a run
  * (-1: not yet known), *run and *len the run. */
-static int run_rejected(struct piiscan_stream *s, uint32_t pi, uint64_t cs, uint64_t ce, int *plain,
+static inline int run_rejected(struct piiscan_stream *s, uint32_t pi, uint64_t cs, uint64_t ce, int *plain,
                         const char **run, size_t *len)
 {
     if (*plain < 0)
