@@ -538,11 +538,19 @@ Test(walk, parallel_stop_and_bad_arguments)
 }
 
 /* users[i] for thread i, slow: each entry takes a millisecond, as a big
- * archive would. */
+ * archive would -- and 20 ms while some thread has had none, so that on a
+ * loaded machine a thread the scheduler starts late still finds entries
+ * left to be handed (at most 30 x 20 ms in all). */
 static int slow_entry(const piiscan_walk_entry *e, void *user)
 {
-    usleep(1000);
-    return add_line_thread(e, user);
+    per_thread *t = user;
+    int r = add_line_thread(e, user);
+    int *had = t->l->threads_seen;
+    int all = __atomic_load_n(&had[0], __ATOMIC_RELAXED) &&
+              __atomic_load_n(&had[1], __ATOMIC_RELAXED) &&
+              __atomic_load_n(&had[2], __ATOMIC_RELAXED);
+    usleep(all ? 1000 : 20000);
+    return r;
 }
 
 Test(walk, parallel_splits_a_small_directory_of_slow_files)
