@@ -156,20 +156,17 @@ static void display_phone(const pii_candidate *c, char *out, size_t cap)
     size_t nn = national(c, nat, sizeof nat, &skip, &added);
     int plen = pii_kr_phone_prefix(nat, nn, &mobile);
     size_t ng = pii_digit_groups(c, g, 8, &consistent);
-    memset(keep, 0, n);
     if (plen == 0 || ng > 8) {
         pii_display_digits(c, keep, 0, out, cap); /* not validated: mask everything */
         return;
     }
-    if (ng >= 3 && g[ng - 1] == 4) {
-        size_t mid_start = n - g[ng - 1] - g[ng - 2];
-        for (size_t i = 0; i < n; i++)
-            keep[i] = i < mid_start || i >= n - 4;
-    } else {
-        size_t keep_head = skip + (size_t)plen - (size_t)added;
-        for (size_t i = 0; i < n; i++)
-            keep[i] = i < keep_head || i + 4 >= n;
-    }
+    /* Kept: the digits before the hidden part and the last four. */
+    size_t hide_from = ng >= 3 && g[ng - 1] == 4 ? n - g[ng - 1] - g[ng - 2]
+                                                 : skip + (size_t)plen - (size_t)added;
+    size_t tail = n > 4 ? n - 4 : 0;
+    memset(keep, 1, n);
+    if (hide_from < tail)
+        memset(keep + hide_from, 0, tail - hide_from);
     pii_display_digits(c, keep, n, out, cap);
 }
 
