@@ -165,32 +165,24 @@ int pii_digits_int(const char *d, size_t n)
  * the same separator character lies between each two. */
 static void work_out_groups(pii_candidate *c)
 {
-    size_t ng = 0, di = 0, i = 0;
+    /* From the digit positions alone: a group is a run of consecutive
+     * positions; what lies between two groups is their separator. */
+    size_t ng = 0, nd = c->ndigits;
     int consistent = 1;
     char sep = 0;
-    while (i < c->norm_len) {
-        if (di < c->ndigits && c->digit_pos[di] == i) {
-            size_t n = 0;
-            while (di < c->ndigits && c->digit_pos[di] == i) {
-                n++;
-                di++;
-                i++;
-            }
-            if (ng < PII_CAND_GROUPS)
-                c->group_size[ng] = (uint16_t)n;
-            ng++;
-            /* The separator run that follows, if another group comes. */
-            size_t j = i;
-            while (j < c->norm_len && !(di < c->ndigits && c->digit_pos[di] == j))
-                j++;
-            if (j < c->norm_len) {
-                if (j - i != 1 || (sep && sep != c->norm[i]))
-                    consistent = 0;
-                sep = c->norm[i];
-            }
-            i = j;
-        } else {
-            i++;
+    for (size_t di = 0; di < nd;) {
+        size_t first = di;
+        while (di + 1 < nd && c->digit_pos[di + 1] == c->digit_pos[di] + 1)
+            di++;
+        di++;
+        if (ng < PII_CAND_GROUPS)
+            c->group_size[ng] = (uint16_t)(di - first);
+        ng++;
+        if (di < nd) {
+            size_t gap_at = (size_t)c->digit_pos[di - 1] + 1;
+            if ((size_t)c->digit_pos[di] - gap_at != 1 || (sep && sep != c->norm[gap_at]))
+                consistent = 0;
+            sep = c->norm[gap_at];
         }
     }
     c->ngroups = ng;
