@@ -744,14 +744,18 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
     struct trig {
         uint64_t group_mask;
         uint32_t digits, pi;
+        /* rejects_run() may settle a whole plain run before any start is
+         * looked for (see the loop below) */
+        int run_shortcut;
     } dig[PII_MAX_TYPES], at[PII_MAX_TYPES];
     size_t ndig = 0, nat = 0;
     for (uint32_t pi = 0; pi < e->n && pi < PII_MAX_TYPES; pi++) {
         const pii_engine_pattern *p = &e->p[pi];
         if (p->trigger == PII_TRIGGER_DIGITS)
-            dig[ndig++] = (struct trig){p->group_mask, p->trigger_digits, pi};
+            dig[ndig++] = (struct trig){p->group_mask, p->trigger_digits, pi,
+                                        p->det->rejects_run && p->starts_with_lb && p->trigger_prefix == 0};
         else if (p->trigger == PII_TRIGGER_AT)
-            at[nat++] = (struct trig){0, 0, pi};
+            at[nat++] = (struct trig){0, 0, pi, 0};
     }
     /* The engine's bit-set form of the digit triggers (see engine.h). */
     int trig_bits = e->trig_bits && ndig == e->trig_ndig;
@@ -772,6 +776,17 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                 dead |= (uint64_t)1 << t;
         }
     }
+    /* Which patterns a window switches on (bit t of dig[]) depends on its
+     * count and group lengths alone, given the page's dead bits; a CSV
+     * export's windows come in a handful of kinds (a timestamp, a barcode,
+     * a date-time, a phone number), so the answer, shapes applied, is kept
+     * for the last few kinds. */
+    struct on_memo {
+        uint64_t groups, on;
+        uint32_t count;
+    } memo[8];
+    for (size_t i = 0; i < 8; i++)
+        memo[i].count = UINT32_MAX;
     for (size_t k = s->windows.first; k < nfront && st == PIISCAN_OK; k++) {
         /* The window's piece inside the page. */
         pii_window wc = s->windows.v[k];
@@ -801,13 +816,30 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
         uint64_t on = 0;
         int use_bits = trig_bits && !w->at && w->count <= 64;
         if (use_bits) {
-            uint64_t g = 0;
-            if (w->groups == ~(uint64_t)0)
-                g = e->trig_group_any;
-            else
-                for (uint64_t b = w->groups; b; b &= b - 1)
-                    g |= e->trig_group_on[__builtin_ctzll(b)];
-            on = e->trig_count_on[w->count] & g & ~dead;
+            struct on_memo *m = &memo[(w->count ^ (uint32_t)((w->groups * 0x9E3779B97F4A7C15u) >> 61)) & 7];
+            if (m->count == w->count && m->groups == w->groups) {
+                on = m->on;
+            } else {
+                uint64_t g = 0;
+                if (w->groups == ~(uint64_t)0)
+                    g = e->trig_group_any;
+                else
+                    for (uint64_t b = w->groups; b; b &= b - 1)
+                        g |= e->trig_group_on[__builtin_ctzll(b)];
+                on = e->trig_count_on[w->count] & g & ~dead;
+                /* A pattern's shape: some set of group lengths all present
+                 * (13, or 6 and 7, for an RRN).  A long run handed over in
+                 * pieces has every bit set and always passes. */
+                for (uint64_t b = on; b; b &= b - 1) {
+                    const pii_engine_pattern *p = &e->p[dig[__builtin_ctzll(b)].pi];
+                    unsigned a = 0;
+                    while (a < p->nshape && (w->groups & p->shape[a]) != p->shape[a])
+                        a++;
+                    if (p->nshape && a == p->nshape)
+                        on &= ~(b & -b);
+                }
+                *m = (struct on_memo){w->groups, on, w->count};
+            }
         }
         for (size_t t = 0; t < nt && st == PIISCAN_OK; t++) {
             if (use_bits) {
@@ -820,10 +852,8 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             }
             uint32_t pi = tv[t].pi;
             const pii_engine_pattern *p = &e->p[pi];
-            /* The pattern's shape: some set of group lengths all present
-             * (13, or 6 and 7, for an RRN).  A long run handed over in
-             * pieces has every bit set and always passes. */
-            if (p->nshape && !w->at) {
+            /* The pattern's shape, as above (use_bits applied it). */
+            if (!use_bits && p->nshape && !w->at) {
                 unsigned a = 0;
                 while (a < p->nshape && (w->groups & p->shape[a]) != p->shape[a])
                     a++;
@@ -835,8 +865,7 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
              * is looked for: a regex guarded by {{LB}}, with no prefix zone,
              * can start nowhere in it but at its first digit (see below). */
             int run_asked = 0;
-            if (whole_cluster && p->det->rejects_run && p->starts_with_lb &&
-                p->trigger == PII_TRIGGER_DIGITS && p->trigger_prefix == 0 && w->cs >= w->ws) {
+            if (whole_cluster && tv[t].run_shortcut && w->cs >= w->ws) {
                 if (run_rejected(s, pi, w->cs, s->windows.v[k].we, &plain_run, &run, &run_len)) {
                     if (s->searched_to[pi] < w->we)
                         s->searched_to[pi] = w->we; /* as search() would mark it */
