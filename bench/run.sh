@@ -161,8 +161,8 @@ for k in prose csv; do
 done
 echo "  all speeds in MB/s.  rg -c = rg -j1 -c -f bench/rg_patterns.txt (the issue's baseline);"
 echo "  rg -cm = the same with --count-matches instead of -c (finds every match, as piiscan does);"
-echo "  pii scan = piiscan_scan() over the file in memory (reading excluded);"
-echo "  pii proc = the whole piiscan_bench process (read file + compile + scan), like the rg columns;"
+echo "  pii scan = piiscan_scan() over the file mapped in memory (mapping excluded);"
+echo "  pii proc = the whole piiscan_bench process (map file + compile + scan), like the rg columns;"
 echo "  classify = one pass counting ASCII digits (memory-bandwidth ceiling)."
 printf 'stream 1 GiB (%s bytes, 64 KiB chunks): %s MB/s, peak RSS %s MiB\n' "$stream_bytes" \
     "$stream_mbps" "$rss_mib"
