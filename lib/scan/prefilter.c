@@ -400,6 +400,12 @@ __attribute__((target("popcnt,bmi,bmi2"))) static size_t segment_skip(pii_prefil
             segment_blocks(pf, text, base, bb, end);
         unsigned k = (unsigned)((bb - pf->sk_block) / 64);
         uint64_t M = pf->sk_member[k] & from, B = pf->sk_breaker[k], A = pf->sk_at[k] & from & at_on;
+        if (!A && carry + (uint64_t)__builtin_popcountll(M) < K) {
+            /* No segment here can reach K: only the open one is carried
+             * (most blocks of prose: a few digits among the Hangul). */
+            seg_carry(M, B, bb, &carry, &seg_first);
+            continue;
+        }
         if (!A && pf->sk_pext) {
             uint64_t X = M | B;
             unsigned nx = (unsigned)__builtin_popcountll(X);
@@ -436,10 +442,6 @@ __attribute__((target("popcnt,bmi,bmi2"))) static size_t segment_skip(pii_prefil
                 seg_carry(M, B, bb, &carry, &seg_first);
                 continue;
             }
-        } else if (!A && carry + (uint64_t)__builtin_popcountll(M) < K) {
-            /* No segment here can reach K: only the open one is carried. */
-            seg_carry(M, B, bb, &carry, &seg_first);
-            continue;
         }
         uint64_t rem = M | A;
         /* The open segment ends at a breaker before this block's first
