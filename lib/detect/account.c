@@ -119,7 +119,7 @@ static void validate_account(const pii_candidate *c, pii_verdict *v)
             return; /* a masked run without grouping is anything */
         /* A bare barcode or timestamp near "입금" is still a barcode or a
          * timestamp, unless a keyword names it (tests/accuracy). */
-        if (n == 13 && (pii_korean_ean13(c->digits) || pii_epoch_ms_like(c->digits)) &&
+        if (n == 13 && pii_lookalike13(c->digits) &&
             !c->names_value(c, PII_NAMES_VALUE_REACH))
             return;
         v->confidence = PIISCAN_CONF_LOW;

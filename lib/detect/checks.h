@@ -64,9 +64,8 @@ int pii_digits_int(const char *d, size_t n);
 /* Splits the candidate into groups: maximal runs of digit/mask characters in
  * norm (worked out on the first call and kept in the candidate).  Stores up
  * to max group sizes (at most PII_CAND_GROUPS), returns the number of
- * groups; *seps
- * (if not NULL) receives 1 if every separator between groups is the same
- * single character (consistent grouping), 0 otherwise. */
+ * groups; *seps (if not NULL) receives 1 if every separator between groups
+ * is the same single character (consistent grouping), 0 otherwise. */
 size_t pii_digit_groups(const pii_candidate *c, size_t *sizes, size_t max, int *seps);
 /* 1 if norm contains the character ch. */
 int pii_norm_has(const pii_candidate *c, char ch);
@@ -80,8 +79,8 @@ extern const pii_detector pii_detector_kr_rrn, pii_detector_kr_frn, pii_detector
  * bytes of UTF-8 with its colon and space, "외국인등록번호 " 22. */
 #define PII_NAMES_VALUE_REACH 24
 /* 13 digits that are a Korean EAN-13 barcode (prefix 880, valid EAN check
- * digit) or read like an epoch-millisecond timestamp of 2017-2033. */
-int pii_korean_ean13(const char *d);
-int pii_epoch_ms_like(const char *d);
+ * digit) or read like an epoch-millisecond timestamp of 2017-2033: written
+ * bare, far more likely that than a registration or account number. */
+int pii_lookalike13(const char *d);
 
 #endif

@@ -83,14 +83,14 @@ static int random_tail_era(int y, int m, int d)
 
 /* A 13-digit epoch-millisecond timestamp between 2017-07 and 2033-05
  * (1.5e12 .. 2.0e12 ms): the span in which logs and exports are written. */
-int pii_epoch_ms_like(const char *d)
+static int epoch_ms_like(const char *d)
 {
     return d[0] == '1' && d[1] >= '5' && d[1] <= '9';
 }
 
 /* A Korean EAN-13 product barcode: GS1 prefix 880 and a valid EAN check digit
  * (weights 1,3,1,3,... over the first 12 digits; GS1 General Specifications 7.9). */
-int pii_korean_ean13(const char *d)
+static int korean_ean13(const char *d)
 {
     if (d[0] != '8' || d[1] != '8' || d[2] != '0')
         return 0;
@@ -98,6 +98,11 @@ int pii_korean_ean13(const char *d)
     for (int i = 0; i < 12; i++)
         sum += (d[i] - '0') * (i % 2 ? 3 : 1);
     return (10 - sum % 10) % 10 == d[12] - '0';
+}
+
+int pii_lookalike13(const char *d)
+{
+    return epoch_ms_like(d) || korean_ean13(d);
 }
 
 /* The written shape: the halves joined by a dash, perhaps with spaces
@@ -163,7 +168,7 @@ static void validate_registration(const pii_candidate *c, pii_verdict *v, int fo
      * A keyword elsewhere in the sentence does not count: "외국인등록번호
      * 910101-5..., 바코드 8801234567893" names the first number, not the
      * barcode (found by tests/accuracy). */
-    if (c->digit_pos[12] == c->digit_pos[0] + 12 && (pii_epoch_ms_like(d) || pii_korean_ean13(d)) &&
+    if (c->digit_pos[12] == c->digit_pos[0] + 12 && pii_lookalike13(d) &&
         !c->names_value(c, PII_NAMES_VALUE_REACH))
         return;
     int cd = d[12] - '0';
@@ -212,7 +217,7 @@ static int rejects_run_registration(const char *run, size_t len, int foreign)
         return 1;
     /* What validate_registration() rejects unless a keyword names it, and
      * what a CSV export holds on every line. */
-    if (pii_epoch_ms_like(run) || pii_korean_ean13(run))
+    if (pii_lookalike13(run))
         return PII_REJECTS_UNLESS_NAMED;
     return 0;
 }

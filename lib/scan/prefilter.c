@@ -710,7 +710,9 @@ __attribute__((target("avx2,popcnt,bmi,bmi2"))) static size_t block_walk(pii_pre
         X &= from;
         uint64_t D = pf->sk_member[k] & ~X & from;
         if (X) {
-            uint64_t near = D << 1 | D << 2 | D << 3 | D << 4;
+            uint64_t near = 0;
+            for (unsigned d = 1; d <= PII_CLUSTER_GAP + 1; d++)
+                near |= D << d;
             if (pf->open)
                 near |= bits_between(p, p + PII_CLUSTER_GAP + 1 < 64 ? p + PII_CLUSTER_GAP + 1 : 64);
             if (X & near)

@@ -503,7 +503,7 @@ static uint64_t feasible_end(const struct piiscan_stream *s, uint64_t cs, uint64
         uint8_t b = t[--j];
         if (b >= 0x80)
             return ce;
-        if ((b >= '0' && b <= '9') || b == '*' || b == '#' || b == 'x' || b == 'X') {
+        if (is_ascii_member(b)) {
             if (++seen == n)
                 return cs + j + 1;
         }
@@ -710,6 +710,19 @@ static void count_lines_to(struct piiscan_stream *s, uint64_t to)
     s->line_pos = to;
 }
 
+/* 1 if a window with group lengths `groups` has the pattern's shape: one
+ * of its sets of group lengths all present (13, or 6 and 7, for an RRN).
+ * A long run handed over in pieces has every bit set and always passes. */
+static inline int shape_ok(const pii_engine_pattern *p, uint64_t groups)
+{
+    if (p->nshape == 0)
+        return 1;
+    for (unsigned a = 0; a < p->nshape; a++)
+        if ((groups & p->shape[a]) == p->shape[a])
+            return 1;
+    return 0;
+}
+
 /* Windows in a page from which the types that need a keyword are checked
  * for one once for the page (process_page). */
 #define PII_DENSE_PAGE 128
@@ -827,17 +840,9 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
                     for (uint64_t b = w->groups; b; b &= b - 1)
                         g |= e->trig_group_on[__builtin_ctzll(b)];
                 on = e->trig_count_on[w->count] & g & ~dead;
-                /* A pattern's shape: some set of group lengths all present
-                 * (13, or 6 and 7, for an RRN).  A long run handed over in
-                 * pieces has every bit set and always passes. */
-                for (uint64_t b = on; b; b &= b - 1) {
-                    const pii_engine_pattern *p = &e->p[dig[__builtin_ctzll(b)].pi];
-                    unsigned a = 0;
-                    while (a < p->nshape && (w->groups & p->shape[a]) != p->shape[a])
-                        a++;
-                    if (p->nshape && a == p->nshape)
+                for (uint64_t b = on; b; b &= b - 1)
+                    if (!shape_ok(&e->p[dig[__builtin_ctzll(b)].pi], w->groups))
                         on &= ~(b & -b);
-                }
                 *m = (struct on_memo){w->groups, on, w->count};
             }
         }
@@ -852,14 +857,9 @@ static piiscan_status process_page(struct piiscan_stream *s, piiscan_scratch *sc
             }
             uint32_t pi = tv[t].pi;
             const pii_engine_pattern *p = &e->p[pi];
-            /* The pattern's shape, as above (use_bits applied it). */
-            if (!use_bits && p->nshape && !w->at) {
-                unsigned a = 0;
-                while (a < p->nshape && (w->groups & p->shape[a]) != p->shape[a])
-                    a++;
-                if (a == p->nshape)
-                    continue;
-            }
+            /* The pattern's shape (use_bits applied it above). */
+            if (!use_bits && !w->at && !shape_ok(p, w->groups))
+                continue;
             /* A plain run of digits of which the validator rejects every
              * candidate (a timestamp, a barcode) is settled before any start
              * is looked for: a regex guarded by {{LB}}, with no prefix zone,
