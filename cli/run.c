@@ -503,7 +503,6 @@ static void progress(run *r, int final)
         fprintf(stderr, ", ETA %.0f s", (double)(r->total_bytes - r->tot.done_bytes) / rate);
 }
 
-
 /* Writes job j's records with writer w and counts them into t.  Touches no
  * shared state but the configuration and the baseline (read-only), except
  * --write-baseline's file: with it the caller holds the report lock. */
@@ -596,7 +595,6 @@ static void format_job(run *r, job *j, report_writer *w, tally *t)
     }
 }
 
-/* Adds the counts of src to dst and empties src (types: n of them). */
 /* Empties t (n types). */
 static void tally_clear(tally *t, size_t n)
 {

@@ -569,8 +569,6 @@ static int list_dir(int dfd, DIR **dirp, char ***names)
 static void walk_path(walk *k, unsigned depth, int is_root, int pfd, const char *name);
 static void par_push_dir(walk *k, unsigned depth, const struct stat *st);
 
-/* pfd, name: the directory as a name in directory pfd (pfd -1: by its
- * path, k->path). */
 /* The checks before directory k->path (st, at `depth`) is listed, by
  * either walk: not too deep, and (following links) not entered before.
  * 1: go on; 0: reported (or out of memory). */
@@ -606,6 +604,8 @@ static void visit_child(walk *k, size_t len, const char *child, unsigned depth, 
     k->path[len] = 0;
 }
 
+/* Lists and walks directory k->path.  pfd, name: the directory as a name
+ * in directory pfd (pfd -1: by its path, k->path). */
 static void walk_dir(walk *k, const struct stat *st, unsigned depth, int pfd, const char *name)
 {
     if (!may_enter(k, st, depth))
